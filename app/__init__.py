@@ -1,0 +1,71 @@
+"""SIBANTU — Sistem Informasi Bantuan Terpadu, Kabupaten Tangerang.
+
+``create_app`` only wires subsystems together: no database queries, no migrations at start-up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from app.config import load_config
+
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app import cli, web
+
+    web.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (registers every table on the metadata)
+    from app.accounts import login
+    from app.common import pii
+    from app.extensions import babel, csrf, db, limiter, migrate
+    from app.programs.registry import init_app as init_programs
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    pii.init_app(app)
+    login.init_app(app)
+    from app.common.i18n import select_locale, select_timezone
+
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(ROOT / "translations"),
+    )
+    init_programs(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.views import bp as accounts_bp
+    from app.applications.views import bp as applications_bp
+    from app.health.views import bp as health_bp
+    from app.main.views import bp as main_bp
+    from app.organizations.views import bp as organizations_bp
+
+    for blueprint in (main_bp, accounts_bp, health_bp, organizations_bp, applications_bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,1 @@
+"""User accounts, role assignments scoped to agencies, sessions and password handling."""

@@ -1,0 +1,135 @@
+"""Account state changes. They flush and audit but never commit: the caller owns the transaction."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from app.accounts import sessions
+from app.accounts.models import RoleAssignment, User
+from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.accounts.roles import APPLICANT
+from app.agencies.operations import agency_by_code
+from app.audit.operations import record
+from app.common.pii import fingerprint
+from app.db import utcnow
+from app.extensions import db
+
+RESET_SALT = "sibantu-password-reset"
+
+
+class AccountError(Exception):
+    """A refused account operation, with a user-facing Indonesian message."""
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+
+
+def register_applicant(*, full_name: str, email: str, phone: str | None, password: str) -> User:
+    if find_user_by_email(email):
+        raise AccountError("Alamat e-mail ini sudah terdaftar. Silakan masuk atau atur ulang kata sandi.")
+    user = User(
+        full_name=full_name.strip(),
+        email=email.strip().lower(),
+        phone=phone,
+        password_hash=hash_password(password),
+    )
+    user.roles.append(RoleAssignment(role=APPLICANT))
+    db.session.add(user)
+    db.session.flush()
+    record("account.registered", actor=user, actor_role=APPLICANT, object_type="user", object_id=user.id)
+    return user
+
+
+def create_staff_user(
+    *, email: str, full_name: str, password: str, role: str, agency_code: str | None,
+    region_code: str | None = None, granted_by: User | None = None,
+) -> User:
+    user = find_user_by_email(email)
+    if user is None:
+        user = User(email=email.lower(), full_name=full_name, password_hash=hash_password(password))
+        db.session.add(user)
+        db.session.flush()
+    grant_role(user, role, agency_code=agency_code, region_code=region_code, granted_by=granted_by)
+    return user
+
+
+def grant_role(
+    user: User, role: str, *, agency_code: str | None = None, region_code: str | None = None,
+    granted_by: User | None = None,
+) -> RoleAssignment:
+    agency = agency_by_code(agency_code) if agency_code else None
+    if agency_code and agency is None:
+        raise AccountError(f"OPD dengan kode {agency_code} tidak dikenal.")
+    for existing in user.roles:
+        if (existing.role, existing.agency_id, existing.region_code) == (
+            role, agency.id if agency else None, region_code
+        ):
+            return existing
+    assignment = RoleAssignment(
+        role=role, agency=agency, region_code=region_code,
+        granted_by_user_id=granted_by.id if granted_by else None,
+    )
+    user.roles.append(assignment)
+    db.session.flush()
+    record(
+        "account.role_granted", actor=granted_by, object_type="user", object_id=user.id,
+        agency_code=agency_code, summary={"role": role, "region_code": region_code},
+    )
+    return assignment
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Check credentials in constant-ish time; audit failures without the password or e-mail."""
+    user = find_user_by_email(email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_active:
+        record("account.login_failed", summary={"email_fp": fingerprint(email.strip().lower())})
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def log_in(user: User) -> str:
+    """Start a fresh server-side session (the caller clears the cookie session first)."""
+    user.last_login_dt = utcnow()
+    token = sessions.start_session(user)
+    record("account.login", actor=user, object_type="user", object_id=user.id)
+    return token
+
+
+def log_out(user: User) -> None:
+    sessions.revoke_session(user.current_session_id)
+    record("account.logout", actor=user, object_type="user", object_id=user.id)
+
+
+def change_password(user: User, new_password: str, *, keep_current: bool = True) -> None:
+    """Set a new password and revoke every other session (all of them on a reset)."""
+    user.password_hash = hash_password(new_password)
+    user.password_changed_dt = utcnow()
+    keep = user.current_session_id if keep_current else None
+    sessions.revoke_all_sessions(user, except_token=keep)
+    record("account.password_changed", actor=user, object_type="user", object_id=user.id)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def make_reset_token(user: User) -> str:
+    """Token bound to the current password hash: it dies when the password changes (single use)."""
+    return _serializer().dumps({"uid": user.id, "pw": user.password_hash[-16:]})
+
+
+def user_for_reset_token(token: str) -> User | None:
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except (SignatureExpired, BadSignature):
+        return None
+    user = db.session.get(User, data.get("uid"))
+    if user is None or user.password_hash[-16:] != data.get("pw"):
+        return None
+    return user

@@ -1,0 +1,1 @@
+"""Regional agencies (OPD) that own workflow stages."""

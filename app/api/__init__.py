@@ -1,0 +1,1 @@
+"""JSON API (/api/v1) for integration with other regional systems."""

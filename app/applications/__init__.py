@@ -1,0 +1,1 @@
+"""Applications, their documents, stage tasks, decisions, disbursements and reports (LPJ)."""

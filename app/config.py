@@ -1,0 +1,115 @@
+"""Configuration from environment variables with safe defaults.
+
+The embedded default (no environment at all) is a SQLite file and generated keys in ``instance/``,
+which is what ``make run`` uses. Production sets ``SIBANTU_PROFILE=production`` and every secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+KEY_FILES = {
+    "SECRET_KEY": ("secret_key", lambda: secrets.token_urlsafe(48)),
+    "PII_ENCRYPTION_KEY": ("pii_encryption_key", lambda: _b64key()),
+    "PII_INDEX_KEY": ("pii_index_key", lambda: _b64key()),
+}
+REQUIRED_IN_PRODUCTION = (
+    "SECRET_KEY",
+    "PII_ENCRYPTION_KEY",
+    "PII_INDEX_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+)
+
+
+def _b64key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _instance_key(instance_path: Path, name: str) -> str:
+    """Read a generated key from ``instance/``, creating it (mode 0600) on first use."""
+    filename, make = KEY_FILES[name]
+    path = instance_path / filename
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(make())
+    return path.read_text().strip()
+
+
+def load_config(instance_path: str) -> dict[str, Any]:
+    instance = Path(instance_path)
+    profile = os.environ.get("SIBANTU_PROFILE", "development")
+    production = profile == "production"
+    if production:
+        missing = [name for name in REQUIRED_IN_PRODUCTION if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(f"production profile needs environment variables: {missing}")
+    redis_url = os.environ.get("REDIS_URL") or None
+    config: dict[str, Any] = {
+        "PROFILE": profile,
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_NAME": "sibantu_session",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "30")),
+        "SESSION_ABSOLUTE_HOURS": int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")),
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+        "LANGUAGES": ("id", "en"),
+        "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600")),
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp" if production else "file"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", False),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "SIBANTU <noreply@tangerangkab.go.id>"),
+        "MAIL_FILE_DIR": os.environ.get("MAIL_FILE_DIR", str(instance / "mail")),
+        "WA_GATEWAY_URL": os.environ.get("WA_GATEWAY_URL") or None,
+        "WA_GATEWAY_TOKEN": os.environ.get("WA_GATEWAY_TOKEN") or None,
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        "AUDIT_SIGNING_KEY": os.environ.get("AUDIT_SIGNING_KEY") or None,
+        "AUDIT_PUBLIC_KEY": os.environ.get("AUDIT_PUBLIC_KEY") or None,
+        "PROGRAMS_DIR": os.environ.get("PROGRAMS_DIR") or None,
+        "SERVER_NAME_FOR_LINKS": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+    }
+    for name in KEY_FILES:
+        config[name] = os.environ.get(name) or _instance_key(instance, name)
+    return config
+
+
+def _database_url(instance: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        instance.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{instance / 'sibantu.db'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url

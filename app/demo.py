@@ -1,0 +1,77 @@
+"""``flask demo-data``: an idempotent, realistic data set for ``make run`` and manual testing."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from app.accounts import operations as accounts
+from app.agencies.operations import ensure_agencies
+from app.extensions import db
+from app.programs import operations as programs
+from app.programs.registry import registry
+from app.regions.operations import load_reference_regions
+
+DEMO_PASSWORD = "Demo-Sibantu-2026"  # noqa: S105  (printed demo logins for a local SQLite demo only)
+
+#: (e-mail, name, role, agency code, desa code)
+DEMO_STAFF = [
+    ("admin@demo.sibantu.id", "Admin SIBANTU", "admin", None, None),
+    ("verifikator.kemenag@demo.sibantu.id", "Ahmad Fauzi", "reviewer", "KEMENAG", None),
+    ("verifikator.bappeda@demo.sibantu.id", "Rina Wulandari", "reviewer", "BAPPEDA", None),
+    ("kepala.bappeda@demo.sibantu.id", "Ir. Hendra Saputra", "approver", "BAPPEDA", None),
+    ("verifikator.kesra@demo.sibantu.id", "Siti Nurhaliza", "reviewer", "KESRA", None),
+    ("kepala.kesra@demo.sibantu.id", "Drs. Mulyadi", "approver", "KESRA", None),
+    ("verifikator.disdik@demo.sibantu.id", "Dewi Lestari", "reviewer", "DISDIK", None),
+    ("kepala.disdik@demo.sibantu.id", "Dr. Bambang Irawan", "approver", "DISDIK", None),
+    ("verifikator.diskopum@demo.sibantu.id", "Yusuf Maulana", "reviewer", "DISKOPUM", None),
+    ("kepala.diskopum@demo.sibantu.id", "Hj. Nurlela", "approver", "DISKOPUM", None),
+    ("bendahara.bpkad@demo.sibantu.id", "Agus Setiawan", "finance", "BPKAD", None),
+    ("auditor.inspektorat@demo.sibantu.id", "Wahyu Hidayat", "auditor", "INSPEKTORAT", None),
+    ("operator.desa@demo.sibantu.id", "Operator Desa Cangkudu", "village_operator", None,
+     "36.03.01.2003"),
+    ("operator.sekolah@demo.sibantu.id", "Operator SDN Balaraja 1", "school_operator", None, None),
+]
+DEMO_APPLICANTS = [
+    ("pesantren@demo.sibantu.id", "KH. Abdul Malik", "081234567801"),
+    ("koperasi@demo.sibantu.id", "Sri Mulyani", "081234567802"),
+    ("guru@demo.sibantu.id", "Ustadz Hasan Basri", "081234567803"),
+    ("orangtua@demo.sibantu.id", "Ibu Aminah", "081234567804"),
+]
+
+
+def ensure_reference_data() -> None:
+    load_reference_regions()
+    ensure_agencies()
+    for defn in registry().current_definitions():
+        programs.sync_program(defn)
+
+
+def ensure_demo_users() -> list[tuple[str, str]]:
+    logins = []
+    for email, name, role, agency, desa in DEMO_STAFF:
+        accounts.create_staff_user(
+            email=email, full_name=name, password=DEMO_PASSWORD, role=role,
+            agency_code=agency, region_code=desa,
+        )
+        logins.append((email, f"{role}{' @ ' + agency if agency else ''}"))
+    for email, name, phone in DEMO_APPLICANTS:
+        if accounts.find_user_by_email(email) is None:
+            accounts.register_applicant(full_name=name, email=email, phone=phone, password=DEMO_PASSWORD)
+        logins.append((email, "applicant"))
+    return logins
+
+
+@click.command("demo-data")
+@with_appcontext
+def demo_data() -> None:
+    """Load reference data, programs, one demo user per role and demo applications (idempotent)."""
+    if current_app.config["PROFILE"] == "production":
+        raise click.ClickException("demo-data is refused in the production profile")
+    ensure_reference_data()
+    logins = ensure_demo_users()
+    db.session.commit()
+    click.echo("\nAkun demo (kata sandi untuk semua: %s):" % DEMO_PASSWORD)
+    for email, role in logins:
+        click.echo(f"  {email:42} {role}")

@@ -1,0 +1,1 @@
+"""Applicant organizations (pesantren, koperasi, kelompok usaha, sekolah), persons and bank accounts."""

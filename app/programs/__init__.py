@@ -1,0 +1,1 @@
+"""Programs: definitions snapshotted per version, budgets, regional quotas and reservations."""

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from app.agencies.models import AGENCIES
+from app.extensions import db
+from app.programs import operations as ops
+from app.programs.registry import registry
+from workflows import DefinitionError, load_definition
+
+programs_cli = click.Group("programs", help="Program definitions (workflows/definitions/*.yaml).")
+
+
+@programs_cli.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--no-db", is_flag=True, help="check the files only, not against the database")
+@with_appcontext
+def validate(files: tuple[Path, ...], no_db: bool) -> None:
+    """Validate definition files (all shipped ones by default), also against live applications."""
+    definitions = []
+    failed = False
+    paths = files or tuple(sorted(Path(registry().directories[0]).glob("*.yaml")))
+    for path in paths:
+        try:
+            definitions.append(load_definition(path, known_agencies=set(AGENCIES)))
+        except DefinitionError as exc:
+            click.echo(str(exc), err=True)
+            failed = True
+    if not no_db and _database_ready():
+        for defn in definitions:
+            for problem in ops.conflicts(defn):
+                click.echo(f"{defn.key}: {problem}", err=True)
+                failed = True
+    if failed:
+        sys.exit(1)
+    click.echo(f"{len(definitions)} definisi program valid.")
+
+
+def _database_ready() -> bool:
+    try:
+        return sa.inspect(db.engine).has_table("program_versions")
+    except sa.exc.OperationalError:
+        return False
+
+
+@programs_cli.command("sync")
+@with_appcontext
+def sync() -> None:
+    """Record the current definitions (and budget rows) in the database."""
+    try:
+        for defn in registry().current_definitions():
+            ops.sync_program(defn)
+            click.echo(f"{defn.key} v{defn.version}")
+    except ops.ProgramConflict as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()

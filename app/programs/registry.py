@@ -1,0 +1,62 @@
+"""The programs the app runs: definitions from files, and the pinned snapshots in the database.
+
+New applications start on the current file's version; an application in flight is always run on
+the snapshot of the (key, version) it pinned, even after the file has moved on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from app.agencies.models import AGENCIES
+from app.extensions import db
+from app.programs.models import ProgramVersion
+from workflows import DEFINITIONS_DIR, ProgramDefinition, load_definitions, parse_definition
+
+
+class ProgramRegistry:
+    def __init__(self, directories: list[Path]):
+        self.directories = directories
+        self._current: dict[str, ProgramDefinition] = {}
+        self._pinned: dict[tuple[str, int], ProgramDefinition] = {}
+        for directory in directories:
+            self._current.update(load_definitions(directory, known_agencies=set(AGENCIES)))
+
+    def current(self, key: str) -> ProgramDefinition | None:
+        return self._current.get(key)
+
+    def current_definitions(self) -> list[ProgramDefinition]:
+        return sorted(self._current.values(), key=lambda d: d.key)
+
+    def pinned(self, key: str, version: int) -> ProgramDefinition:
+        """The definition an application pinned (from the database snapshot)."""
+        current = self._current.get(key)
+        if current is not None and current.version == version:
+            return current
+        if (key, version) not in self._pinned:
+            snapshot = db.session.scalar(
+                sa.select(ProgramVersion).where(
+                    ProgramVersion.program_key == key, ProgramVersion.version == version
+                )
+            )
+            if snapshot is None:
+                raise LookupError(f"no snapshot of program {key} version {version}")
+            self._pinned[(key, version)] = parse_definition(
+                snapshot.definition, source=f"db:{key}@{version}", known_agencies=set(AGENCIES)
+            )
+        return self._pinned[(key, version)]
+
+
+def init_app(app: Flask) -> None:
+    """Load and validate every definition: the app refuses to start on an invalid one."""
+    directories = [Path(DEFINITIONS_DIR)]
+    if app.config.get("PROGRAMS_DIR"):
+        directories.extend(Path(p) for p in str(app.config["PROGRAMS_DIR"]).split(":") if p)
+    app.extensions["sibantu.programs"] = ProgramRegistry(directories)
+
+
+def registry() -> ProgramRegistry:
+    return current_app.extensions["sibantu.programs"]

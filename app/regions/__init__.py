@@ -1,0 +1,1 @@
+"""Reference areas of Kabupaten Tangerang: kecamatan and desa/kelurahan with official codes."""

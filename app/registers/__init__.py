@@ -1,0 +1,1 @@
+"""Reference registers: low-income households (DTKS/DTSEN) and Kemenag's registered pesantren."""

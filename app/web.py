@@ -1,0 +1,112 @@
+"""Request-wide behaviour: request ids, security headers, error pages, template helpers."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Flask, g, render_template, request
+from flask_babel import gettext as _
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BuildError
+
+from app.common.i18n import date_id, rupiah
+from app.extensions import db
+
+log = logging.getLogger("sibantu")
+
+ERROR_TEXT = {
+    400: ("Permintaan tidak valid", "Permintaan tidak dapat diproses. Muat ulang halaman dan coba lagi."),
+    403: ("Akses ditolak", "Anda tidak memiliki izin untuk membuka halaman ini."),
+    404: ("Halaman tidak ditemukan", "Halaman yang Anda cari tidak ada atau tidak dapat Anda akses."),
+    405: ("Metode tidak diizinkan", "Tindakan ini tidak dapat dilakukan dengan cara tersebut."),
+    413: ("Berkas terlalu besar", "Berkas yang Anda kirim melebihi batas ukuran."),
+    422: ("Data belum lengkap", "Periksa kembali isian Anda."),
+    429: ("Terlalu banyak percobaan", "Tunggu sebentar sebelum mencoba lagi."),
+    500: ("Terjadi kesalahan", "Maaf, terjadi kesalahan di sistem. Tim kami telah dicatat; coba lagi nanti."),
+}
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_before_request)
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    app.jinja_env.filters["rupiah"] = rupiah
+    app.jinja_env.filters["date_id"] = date_id
+    app.jinja_env.globals["has_endpoint"] = lambda name: _has_endpoint(app, name)
+    app.context_processor(_template_context)
+
+
+def _before_request() -> None:
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming[:64] if incoming.isalnum() else secrets.token_hex(8)
+    g.lang = str(get_locale() or "id")
+
+
+def _has_endpoint(app: Flask, name: str) -> bool:
+    return name in app.view_functions
+
+
+def _template_context() -> dict:
+    def unread() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        from app.notifications.operations import unread_count
+
+        return unread_count(current_user)
+
+    return {"unread_count": unread}
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    )
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
+    if _is_production():
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    headers["X-Request-ID"] = g.get("request_id", "")
+    if current_user and getattr(current_user, "is_authenticated", False):
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _is_production() -> bool:
+    from flask import current_app
+
+    return current_app.config.get("PROFILE") == "production"
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _render_error(code: int):
+    title, message = ERROR_TEXT.get(code, ERROR_TEXT[500])
+    if _wants_json():
+        return {"title": _(title), "status": code, "detail": _(message)}, code
+    try:
+        return render_template("errors/error.html", code=code, title=_(title), message=_(message)), code
+    except (BuildError, RuntimeError):  # an error page must never fail itself
+        return f"{code} {title}", code
+
+
+def _http_error(exc: HTTPException):
+    if exc.code is None or exc.code < 400:
+        return exc
+    return _render_error(exc.code)
+
+
+def _unexpected_error(exc: Exception):
+    db.session.rollback()
+    log.exception("unhandled error (request %s)", g.get("request_id"))
+    return _render_error(500)

@@ -1,0 +1,202 @@
+"""Shared fixtures.
+
+The schema is built by running the Alembic migrations (never ``create_all``) into a template
+database once per run. Most tests run inside a transaction that is rolled back; tests that need
+real commits (threads, worker processes, a browser) get a fresh clone of the template.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from tests.support import databases, services
+
+TEST_KEYS = {
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "PII_ENCRYPTION_KEY": base64.urlsafe_b64encode(b"e" * 32).decode(),
+    "PII_INDEX_KEY": base64.urlsafe_b64encode(b"i" * 32).decode(),
+}
+TEMPLATE_DB = f"sibantu_tpl_{databases.RUN}"
+MAIN_DB = f"sibantu_main_{databases.RUN}"
+
+
+def make_config(database_url: str, **extra) -> dict:
+    redis_url = services.REDIS_URL if services.redis_available() else None
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": None,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_KEY_PREFIX": f"sibantu-test-{databases.RUN}",
+        "MAIL_BACKEND": "memory",
+        "SERVER_NAME_FOR_LINKS": "http://localhost",
+        **TEST_KEYS,
+    }
+    config.update(extra)
+    return config
+
+
+def migrate(database_url: str) -> None:
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.extensions import db
+
+    app = create_app(make_config(database_url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def backend() -> str:
+    return "postgresql" if services.postgres_available() else "sqlite"
+
+
+@pytest.fixture(scope="session")
+def template_url(backend) -> Iterator[str]:
+    if backend == "postgresql":
+        url = databases.create_pg_database(TEMPLATE_DB)
+        migrate(url)
+        yield url
+        databases.drop_pg_database(TEMPLATE_DB)
+    else:
+        url = databases.sqlite_url()
+        migrate(url)
+        yield url
+        os.unlink(url.removeprefix("sqlite:///"))
+
+
+@pytest.fixture(scope="session")
+def database_url(backend, template_url) -> Iterator[str]:
+    if backend == "postgresql":
+        url = databases.create_pg_database(MAIN_DB, template=TEMPLATE_DB)
+        yield url
+        databases.drop_pg_database(MAIN_DB)
+    else:
+        yield template_url
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    from app import create_app
+
+    return create_app(make_config(database_url))
+
+
+@pytest.fixture(autouse=True)
+def _reset_rate_limits(request):
+    if "app" in request.fixturenames or "db_session" in request.fixturenames:
+        from app.extensions import limiter
+
+        app = request.getfixturevalue("app")
+        with app.app_context():
+            limiter.reset()
+    yield
+
+
+@pytest.fixture
+def db_session(app):
+    """A session whose every commit is a savepoint inside one transaction rolled back at the end."""
+    from app.extensions import db
+
+    with app.app_context():
+        engines = db.engines
+        engine = engines[None]
+        connection = engine.connect()
+        transaction = connection.begin()
+        engines[None] = connection
+        original = db.session
+        db.session = db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            engines[None] = engine
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, db_session):
+    return app.test_client()
+
+
+@contextmanager
+def committing_app_context(template_url: str, backend: str, **extra):
+    """A fresh database cloned from the migrated template; changes really commit."""
+    from app import create_app
+    from app.extensions import db
+
+    if backend == "postgresql":
+        name = databases.clone_name()
+        url = databases.create_pg_database(name, template=TEMPLATE_DB)
+    else:
+        import shutil
+
+        path = databases.sqlite_url().removeprefix("sqlite:///")
+        shutil.copyfile(template_url.removeprefix("sqlite:///"), path)
+        url = f"sqlite:///{path}"
+    app = create_app(make_config(url, **extra))
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        if backend == "postgresql":
+            databases.drop_pg_database(name)
+        else:
+            os.unlink(url.removeprefix("sqlite:///"))
+
+
+@pytest.fixture
+def committing_app(template_url, backend):
+    with committing_app_context(template_url, backend) as app:
+        yield app
+
+
+@pytest.fixture
+def pg_committing_app(template_url, backend):
+    services.need("PostgreSQL", backend == "postgresql")
+    with committing_app_context(template_url, backend) as app:
+        yield app
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(client, url: str) -> str:
+    response = client.get(url)
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} ({response.status_code})"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, *, form_url: str | None = None, **kwargs):
+    """Submit a form as a browser would: fetch the page for its CSRF token, then POST."""
+    token = csrf_from(client, form_url or url)
+    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+
+def pytest_terminal_summary(terminalreporter):
+    backend = "PostgreSQL" if services.postgres_available() else "SQLite (PostgreSQL not reachable)"
+    redis = "Redis" if services.redis_available() else "no Redis (not reachable)"
+    terminalreporter.write_sep("-", f"services: database={backend}; broker={redis}")
+    for service, message in sorted(services.SKIPPED.items()):
+        terminalreporter.write_line(f"SKIPPED service-backed tests: {service}: {message}")
+
+
+@pytest.fixture
+def programs(db_session):
+    """Programs, their version snapshots and budgets recorded in the database."""
+    from app.demo import ensure_reference_data
+
+    ensure_reference_data()
+    db_session.commit()
