@@ -410,6 +410,13 @@ def _document(r: Reader, value: Any, path: str) -> DocumentRequirement | None:
     return DocumentRequirement(doc_type, label, mandatory, accept, max_mb, stage, uploader, kinds)
 
 
+def _clean(r: Reader, read: Any, value: Any, path: str) -> Any:
+    """``read`` the item, or None if reading it raised any problem (avoids cascades)."""
+    before = len(r.problems)
+    item = read(r, value, path)
+    return item if len(r.problems) == before else None
+
+
 _STAGE_FIELDS = (
     "actor",
     "agency",
@@ -424,7 +431,8 @@ _STAGE_FIELDS = (
 def _stages(r: Reader, value: Any) -> tuple[tuple[str, Stage | None], ...]:
     items = r.sequence(value, "stages", required=True)
     return tuple(
-        (join("stages", i), _stage(r, item, join("stages", i))) for i, item in enumerate(items)
+        (join("stages", i), _clean(r, _stage, item, join("stages", i)))
+        for i, item in enumerate(items)
     )
 
 
@@ -546,7 +554,7 @@ def _transitions(r: Reader, value: Any) -> tuple[tuple[str, Transition | None], 
     parsed = []
     for index, item in enumerate(items):
         path = transition_path(index, item)
-        parsed.append((path, _transition(r, item, path)))
+        parsed.append((path, _clean(r, _transition, item, path)))
     return tuple(parsed)
 
 

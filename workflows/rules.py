@@ -39,6 +39,7 @@ OPERATORS: dict[str, str] = {
     "len_gte": "count",
 }
 
+_NEVER = object()  # equals nothing
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -107,7 +108,11 @@ def _combine(
 
 
 class _Unknown(Exception):
-    """The fact's value cannot be checked by this operator."""
+    """The fact's value cannot be checked by this operator; says why in id and en."""
+
+    def __init__(self, id_: str, en: str) -> None:
+        super().__init__(en)
+        self.text = Text(id_, en)
 
 
 def _condition(cond: Condition, facts: Mapping[str, Any]) -> tuple[str, Text]:
@@ -122,8 +127,8 @@ def _condition(cond: Condition, facts: Mapping[str, Any]) -> tuple[str, Text]:
         ok, shown, requirement = _OPS[cond.op](actual, expected, cond, facts)
     except _Unknown as exc:
         return UNKNOWN, _not_comparable(label, actual, exc)
-    except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:
-        return UNKNOWN, _not_comparable(label, actual, _Unknown(str(exc)[:80]))
+    except (TypeError, ValueError, ArithmeticError, RecursionError):
+        return UNKNOWN, _not_comparable(label, actual, _Unknown("nilai tidak wajar", "odd value"))
     requirement = Text(requirement.id + note.id, requirement.en + note.en)
     reason = Text(
         f"{label.id}: {shown.id}, {requirement.id}", f"{label.en}: {shown.en}, {requirement.en}"
@@ -136,10 +141,9 @@ def _missing_reason(label: Text, fact: str) -> Text:
 
 
 def _not_comparable(label: Text, actual: Any, exc: _Unknown) -> Text:
-    detail = f" ({exc})" if str(exc) else ""
     return Text(
-        f"{label.id}: {fmt(actual, 'id')} tidak dapat diperiksa{detail}",
-        f"{label.en}: {fmt(actual, 'en')} cannot be checked{detail}",
+        f"{label.id}: {fmt(actual, 'id')} tidak dapat diperiksa ({exc.text.id})",
+        f"{label.en}: {fmt(actual, 'en')} cannot be checked ({exc.text.en})",
     )
 
 
@@ -165,11 +169,11 @@ def _expected(cond: Condition, facts: Mapping[str, Any]) -> tuple[Any, Text]:
     base = lookup(facts, ref.fact)
     label = fact_label(ref.fact)
     if is_missing(base):
-        raise _Unknown(f"{ref.fact} ?")
+        raise _Unknown(f"data {label.id} belum tersedia", f"{label.en} is not available")
     if ref.add:
         base = _number(base)
         if base is None:
-            raise _Unknown(ref.fact)
+            raise _Unknown(f"{label.id} bukan angka", f"{label.en} is not a number")
         base += ref.add
     sign = f" {'+' if ref.add > 0 else '-'} {abs(ref.add)}" if ref.add else ""
     return base, Text(f" ({label.id}{sign})", f" ({label.en}{sign})")
@@ -203,9 +207,12 @@ def as_date(value: Any) -> date | None:
 
 
 def _like(actual: Any, expected: Any) -> Any:
-    """``actual`` coerced to the type of ``expected`` where that is safe, else unchanged."""
-    if isinstance(expected, bool):
-        return actual
+    """``actual`` coerced to the type of ``expected`` where that is safe, else unchanged.
+
+    Booleans never equal numbers here (Python's ``False == 0`` would pass ``eq: 0``).
+    """
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return actual if isinstance(actual, bool) == isinstance(expected, bool) else _NEVER
     if isinstance(expected, date):
         return as_date(actual)
     if isinstance(expected, int | float):
@@ -218,11 +225,11 @@ def _ordered_pair(actual: Any, expected: Any) -> tuple[Any, Any]:
     if isinstance(expected, date):
         day = as_date(actual)
         if day is None:
-            raise _Unknown("bukan tanggal / not a date")
+            raise _Unknown("bukan tanggal", "not a date")
         return day, as_date(expected)
     number, bound = _number(actual), _number(expected)
     if number is None or bound is None:
-        raise _Unknown("bukan angka / not a number")
+        raise _Unknown("bukan angka", "not a number")
     return number, bound
 
 
@@ -327,7 +334,7 @@ def _between(actual: Any, expected: Any, cond: Condition, facts: Mapping) -> Out
 def _boolean(wanted: bool) -> Callable[..., Outcome]:
     def operator(actual: Any, expected: Any, cond: Condition, facts: Mapping) -> Outcome:
         if not isinstance(actual, bool):
-            raise _Unknown("bukan ya/tidak / not yes/no")
+            raise _Unknown("bukan ya/tidak", "not yes/no")
         return actual is wanted, _both(actual), _req("harus {v}", "must be {v}", wanted)
 
     return operator
@@ -335,31 +342,41 @@ def _boolean(wanted: bool) -> Callable[..., Outcome]:
 
 def _startswith(actual: Any, expected: Any, cond: Condition, facts: Mapping) -> Outcome:
     if not isinstance(actual, str):
-        raise _Unknown("bukan teks / not text")
+        raise _Unknown("bukan teks", "not text")
     requirement = _req("harus diawali {v}", "must start with {v}", expected)
     return actual.startswith(expected), _both(actual), requirement
 
 
 def _elapsed(unit: str) -> Callable[..., Outcome]:
-    names = {"years": ("tahun", "years"), "months": ("bulan", "months")}[unit]
+    id_unit, en_unit = {"years": ("tahun", "year"), "months": ("bulan", "month")}[unit]
 
     def operator(actual: Any, expected: Any, cond: Condition, facts: Mapping) -> Outcome:
         since = as_date(actual)
         if since is None:
-            raise _Unknown("bukan tanggal / not a date")
+            raise _Unknown("bukan tanggal", "not a date")
         ref_name = cond.ref or "today"
         reference = as_date(lookup(facts, ref_name))
         if reference is None:
-            raise _Unknown(f"{ref_name} ?")
+            raise _Unknown(
+                f"tanggal acuan {ref_name} belum tersedia",
+                f"reference date {ref_name} is not available",
+            )
         count = _months_between(since, reference)
         count = count // 12 if unit == "years" else count
         shown = Text(
-            f"{since.isoformat()} ({count} {names[0]})", f"{since.isoformat()} ({count} {names[1]})"
+            f"{since.isoformat()} ({count} {id_unit})",
+            f"{since.isoformat()} ({count} {_plural(en_unit, count)})",
         )
-        requirement = Text(f"minimal {expected} {names[0]}", f"at least {expected} {names[1]}")
+        requirement = Text(
+            f"minimal {expected} {id_unit}", f"at least {expected} {_plural(en_unit, expected)}"
+        )
         return count >= expected, shown, requirement
 
     return operator
+
+
+def _plural(unit: str, count: int) -> str:
+    return unit if count == 1 else f"{unit}s"
 
 
 def _months_between(start: date, end: date) -> int:
@@ -373,7 +390,7 @@ def _len_gte(actual: Any, expected: Any, cond: Condition, facts: Mapping) -> Out
     elif isinstance(actual, list | tuple | set | frozenset | Mapping):
         size = len(actual)
     else:
-        raise _Unknown("tidak memiliki panjang / has no length")
+        raise _Unknown("tidak memiliki panjang", "has no length")
     shown = Text(f"panjang {size}", f"length {size}")
     return size >= expected, shown, Text(f"minimal {expected}", f"at least {expected}")
 
