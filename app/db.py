@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from datetime import UTC, datetime
 from typing import Any
 
@@ -61,3 +63,22 @@ class Base(DeclarativeBase):
 class TimestampMixin:
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_on_connect(dbapi_connection: Any, record: Any) -> None:
+    """SQLite: enforce foreign keys, and let SQLAlchemy (not pysqlite) run transactions.
+
+    pysqlite's own transaction handling breaks SAVEPOINTs; this is SQLAlchemy's documented fix.
+    """
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+@sa.event.listens_for(sa.engine.Engine, "begin")
+def _sqlite_on_begin(connection: sa.engine.Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 
 from tests.support import databases, services
 
@@ -83,11 +85,31 @@ def database_url(backend, template_url) -> Iterator[str]:
         yield template_url
 
 
+class IsolatedClient(FlaskClient):
+    """Runs every request in its own app context, as a real server does.
+
+    Without this, a request made while the test holds an app context would share the test's
+    ``g`` (cached CSRF token, cached current user) and database session.
+    """
+
+    def open(self, *args, **kwargs):
+        outer = _cv_app.get(None)
+        if outer is not None:
+            outer.pop()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            if outer is not None:
+                outer.push()
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
     from app import create_app
 
-    return create_app(make_config(database_url))
+    application = create_app(make_config(database_url))
+    application.test_client_class = IsolatedClient
+    return application
 
 
 @pytest.fixture(autouse=True)
@@ -113,7 +135,9 @@ def db_session(app):
         transaction = connection.begin()
         engines[None] = connection
         original = db.session
-        db.session = db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
+        db.session = db._make_scoped_session(
+            {"join_transaction_mode": "create_savepoint", "expire_on_commit": False}
+        )
         try:
             yield db.session
         finally:
@@ -145,6 +169,7 @@ def committing_app_context(template_url: str, backend: str, **extra):
         shutil.copyfile(template_url.removeprefix("sqlite:///"), path)
         url = f"sqlite:///{path}"
     app = create_app(make_config(url, **extra))
+    app.test_client_class = IsolatedClient
     try:
         yield app
     finally:

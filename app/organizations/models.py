@@ -113,7 +113,7 @@ class Person(db.Model):
         sa.ForeignKey("persons.id", ondelete="SET NULL"), default=None
     )
     created_by_user_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), default=None
+        sa.ForeignKey("users.id", ondelete="SET NULL", use_alter=True), default=None
     )
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
     updated_dt: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

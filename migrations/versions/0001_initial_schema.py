@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 00:37:34.064473
+Create Date: 2026-11-28 00:41:35.044289
 
 """
 from alembic import op
@@ -58,41 +58,6 @@ def upgrade():
         batch_op.create_index('ix_audit_events_actor', ['actor_user_id', 'seq'], unique=False)
         batch_op.create_index('ix_audit_events_object', ['object_type', 'object_id', 'seq'], unique=False)
 
-    op.create_table('persons',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('full_name', sa.String(length=150), nullable=False),
-    sa.Column('nik_encrypted', sa.LargeBinary(), nullable=True),
-    sa.Column('nik_bidx', sa.String(length=64), nullable=True),
-    sa.Column('kk_encrypted', sa.LargeBinary(), nullable=True),
-    sa.Column('kk_bidx', sa.String(length=64), nullable=True),
-    sa.Column('birth_date', sa.Date(), nullable=True),
-    sa.Column('gender', sa.String(length=1), nullable=True),
-    sa.Column('phone', sa.String(length=20), nullable=True),
-    sa.Column('npwp', sa.String(length=16), nullable=True),
-    sa.Column('nisn', sa.String(length=10), nullable=True),
-    sa.Column('desa_code', sa.String(length=13), nullable=True),
-    sa.Column('address', sa.String(length=300), nullable=True),
-    sa.Column('is_civil_servant', sa.Boolean(), nullable=True),
-    sa.Column('has_fixed_income', sa.Boolean(), nullable=True),
-    sa.Column('teaching_since', sa.Date(), nullable=True),
-    sa.Column('school_npsn', sa.String(length=8), nullable=True),
-    sa.Column('school_level', sa.String(length=5), nullable=True),
-    sa.Column('guardian_person_id', sa.Integer(), nullable=True),
-    sa.Column('created_by_user_id', sa.Integer(), nullable=True),
-    sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('updated_dt', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("gender IS NULL OR gender IN ('L', 'P')", name=op.f('ck_persons_gender_known')),
-    sa.CheckConstraint('(nik_encrypted IS NULL) = (nik_bidx IS NULL)', name=op.f('ck_persons_nik_encrypted_with_index')),
-    sa.ForeignKeyConstraint(['created_by_user_id'], ['users.id'], name=op.f('fk_persons_created_by_user_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['desa_code'], ['regions.code'], name=op.f('fk_persons_desa_code_regions')),
-    sa.ForeignKeyConstraint(['guardian_person_id'], ['persons.id'], name=op.f('fk_persons_guardian_person_id_persons'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_persons')),
-    sa.UniqueConstraint('nik_bidx', name=op.f('uq_persons_nik_bidx')),
-    sa.UniqueConstraint('nisn', name=op.f('uq_persons_nisn'))
-    )
-    with op.batch_alter_table('persons', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_persons_kk_bidx'), ['kk_bidx'], unique=False)
-
     op.create_table('programs',
     sa.Column('key', sa.String(length=40), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -114,48 +79,6 @@ def upgrade():
     )
     with op.batch_alter_table('regions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_regions_parent_code'), ['parent_code'], unique=False)
-
-    op.create_table('users',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('email', sa.String(length=254), nullable=False),
-    sa.Column('phone', sa.String(length=20), nullable=True),
-    sa.Column('full_name', sa.String(length=150), nullable=False),
-    sa.Column('password_hash', sa.String(length=255), nullable=False),
-    sa.Column('is_active', sa.Boolean(), nullable=False),
-    sa.Column('language', sa.String(length=2), nullable=False),
-    sa.Column('notify_email', sa.Boolean(), nullable=False),
-    sa.Column('notify_whatsapp', sa.Boolean(), nullable=False),
-    sa.Column('person_id', sa.Integer(), nullable=True),
-    sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('last_login_dt', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('password_changed_dt', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("language IN ('id', 'en')", name=op.f('ck_users_language_known')),
-    sa.CheckConstraint('email = lower(email)', name=op.f('ck_users_email_lowercase')),
-    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_users_person_id_persons'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
-    sa.UniqueConstraint('email', name=op.f('uq_users_email'))
-    )
-    op.create_table('api_tokens',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=100), nullable=False),
-    sa.Column('kind', sa.String(length=10), nullable=False),
-    sa.Column('token_hash', sa.String(length=64), nullable=False),
-    sa.Column('prefix', sa.String(length=12), nullable=False),
-    sa.Column('role', sa.String(length=20), nullable=False),
-    sa.Column('agency_id', sa.Integer(), nullable=True),
-    sa.Column('expires_dt', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('revoked_dt', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('last_used_dt', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("kind IN ('personal', 'service')", name=op.f('ck_api_tokens_kind_known')),
-    sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_api_tokens_agency_id_agencies')),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
-    sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
-    )
-    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
 
     op.create_table('organizations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -189,6 +112,40 @@ def upgrade():
     sa.UniqueConstraint('npsn', name=op.f('uq_organizations_npsn')),
     sa.UniqueConstraint('nspp', name=op.f('uq_organizations_nspp'))
     )
+    op.create_table('persons',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('full_name', sa.String(length=150), nullable=False),
+    sa.Column('nik_encrypted', sa.LargeBinary(), nullable=True),
+    sa.Column('nik_bidx', sa.String(length=64), nullable=True),
+    sa.Column('kk_encrypted', sa.LargeBinary(), nullable=True),
+    sa.Column('kk_bidx', sa.String(length=64), nullable=True),
+    sa.Column('birth_date', sa.Date(), nullable=True),
+    sa.Column('gender', sa.String(length=1), nullable=True),
+    sa.Column('phone', sa.String(length=20), nullable=True),
+    sa.Column('npwp', sa.String(length=16), nullable=True),
+    sa.Column('nisn', sa.String(length=10), nullable=True),
+    sa.Column('desa_code', sa.String(length=13), nullable=True),
+    sa.Column('address', sa.String(length=300), nullable=True),
+    sa.Column('is_civil_servant', sa.Boolean(), nullable=True),
+    sa.Column('has_fixed_income', sa.Boolean(), nullable=True),
+    sa.Column('teaching_since', sa.Date(), nullable=True),
+    sa.Column('school_npsn', sa.String(length=8), nullable=True),
+    sa.Column('school_level', sa.String(length=5), nullable=True),
+    sa.Column('guardian_person_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_user_id', sa.Integer(), nullable=True),
+    sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_dt', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("gender IS NULL OR gender IN ('L', 'P')", name=op.f('ck_persons_gender_known')),
+    sa.CheckConstraint('(nik_encrypted IS NULL) = (nik_bidx IS NULL)', name=op.f('ck_persons_nik_encrypted_with_index')),
+    sa.ForeignKeyConstraint(['desa_code'], ['regions.code'], name=op.f('fk_persons_desa_code_regions')),
+    sa.ForeignKeyConstraint(['guardian_person_id'], ['persons.id'], name=op.f('fk_persons_guardian_person_id_persons'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_persons')),
+    sa.UniqueConstraint('nik_bidx', name=op.f('uq_persons_nik_bidx')),
+    sa.UniqueConstraint('nisn', name=op.f('uq_persons_nisn'))
+    )
+    with op.batch_alter_table('persons', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_persons_kk_bidx'), ['kk_bidx'], unique=False)
+
     op.create_table('program_budgets',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('program_key', sa.String(length=40), nullable=False),
@@ -225,57 +182,75 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_region_quotas')),
     sa.UniqueConstraint('program_key', 'fiscal_year', 'region_code', name=op.f('uq_region_quotas_program_key_fiscal_year_region_code'))
     )
-    op.create_table('register_imports',
+    op.create_table('bank_accounts',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('register', sa.String(length=12), nullable=False),
-    sa.Column('filename', sa.String(length=200), nullable=False),
-    sa.Column('imported_by_user_id', sa.Integer(), nullable=True),
-    sa.Column('started_dt', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('finished_dt', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('rows_total', sa.Integer(), nullable=False),
-    sa.Column('rows_ok', sa.Integer(), nullable=False),
-    sa.Column('rows_failed', sa.Integer(), nullable=False),
-    sa.Column('report', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.CheckConstraint("register IN ('dtks', 'pesantren')", name=op.f('ck_register_imports_register_known')),
-    sa.ForeignKeyConstraint(['imported_by_user_id'], ['users.id'], name=op.f('fk_register_imports_imported_by_user_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_register_imports'))
+    sa.Column('organization_id', sa.Integer(), nullable=True),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('bank_name', sa.String(length=80), nullable=False),
+    sa.Column('number_encrypted', sa.LargeBinary(), nullable=False),
+    sa.Column('number_bidx', sa.String(length=64), nullable=False),
+    sa.Column('number_last4', sa.String(length=4), nullable=False),
+    sa.Column('holder_name', sa.String(length=150), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('is_current', sa.Boolean(), nullable=False),
+    sa.Column('confirmed_dt', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("status IN ('unconfirmed', 'confirmed', 'failed')", name=op.f('ck_bank_accounts_status_known')),
+    sa.CheckConstraint('(organization_id IS NULL) != (person_id IS NULL)', name=op.f('ck_bank_accounts_exactly_one_owner')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_bank_accounts_organization_id_organizations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_bank_accounts_person_id_persons'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bank_accounts'))
     )
-    op.create_table('role_assignments',
+    with op.batch_alter_table('bank_accounts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bank_accounts_number_bidx'), ['number_bidx'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bank_accounts_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bank_accounts_person_id'), ['person_id'], unique=False)
+
+    op.create_table('users',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('phone', sa.String(length=20), nullable=True),
+    sa.Column('full_name', sa.String(length=150), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.Column('language', sa.String(length=2), nullable=False),
+    sa.Column('notify_email', sa.Boolean(), nullable=False),
+    sa.Column('notify_whatsapp', sa.Boolean(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_login_dt', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('password_changed_dt', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("language IN ('id', 'en')", name=op.f('ck_users_language_known')),
+    sa.CheckConstraint('email = lower(email)', name=op.f('ck_users_email_lowercase')),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_users_person_id_persons'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
+    sa.UniqueConstraint('email', name=op.f('uq_users_email'))
+    )
+    # persons and users refer to each other: this key is added once both tables exist
+    with op.batch_alter_table('persons', schema=None) as batch_op:
+        batch_op.create_foreign_key(batch_op.f('fk_persons_created_by_user_id_users'), 'users', ['created_by_user_id'], ['id'], ondelete='SET NULL')
+
+    op.create_table('api_tokens',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('prefix', sa.String(length=12), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('agency_id', sa.Integer(), nullable=True),
-    sa.Column('region_code', sa.String(length=13), nullable=True),
-    sa.Column('school_npsn', sa.String(length=8), nullable=True),
-    sa.Column('granted_by_user_id', sa.Integer(), nullable=True),
-    sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("role != 'village_operator' OR region_code IS NOT NULL", name=op.f('ck_role_assignments_village_operator_has_desa')),
-    sa.CheckConstraint("role IN ('applicant', 'village_operator', 'school_operator', 'reviewer', 'approver', 'finance', 'auditor', 'admin')", name=op.f('ck_role_assignments_role_known')),
-    sa.CheckConstraint("role NOT IN ('reviewer', 'approver', 'finance', 'auditor') OR agency_id IS NOT NULL", name=op.f('ck_role_assignments_staff_role_has_agency')),
-    sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_role_assignments_agency_id_agencies')),
-    sa.ForeignKeyConstraint(['granted_by_user_id'], ['users.id'], name=op.f('fk_role_assignments_granted_by_user_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_role_assignments_region_code_regions')),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_role_assignments_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_role_assignments')),
-    sa.UniqueConstraint('user_id', 'role', 'agency_id', 'region_code', 'school_npsn', name=op.f('uq_role_assignments_user_id_role_agency_id_region_code_school_npsn'))
-    )
-    with op.batch_alter_table('role_assignments', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_role_assignments_user_id'), ['user_id'], unique=False)
-
-    op.create_table('user_sessions',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('token_hash', sa.String(length=64), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('last_seen_dt', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_dt', sa.DateTime(timezone=True), nullable=False),
     sa.Column('revoked_dt', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('user_agent', sa.String(length=200), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_sessions_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_sessions')),
-    sa.UniqueConstraint('token_hash', name=op.f('uq_user_sessions_token_hash'))
+    sa.Column('last_used_dt', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("kind IN ('personal', 'service')", name=op.f('ck_api_tokens_kind_known')),
+    sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_api_tokens_agency_id_agencies')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
     )
-    with op.batch_alter_table('user_sessions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_user_sessions_user_id'), ['user_id'], unique=False)
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
 
     op.create_table('applications',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -328,42 +303,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_applications_person_id'), ['person_id'], unique=False)
         batch_op.create_index('ix_applications_program_stage', ['program_key', 'stage', 'id'], unique=False)
 
-    op.create_table('bank_accounts',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('organization_id', sa.Integer(), nullable=True),
-    sa.Column('person_id', sa.Integer(), nullable=True),
-    sa.Column('bank_name', sa.String(length=80), nullable=False),
-    sa.Column('number_encrypted', sa.LargeBinary(), nullable=False),
-    sa.Column('number_bidx', sa.String(length=64), nullable=False),
-    sa.Column('number_last4', sa.String(length=4), nullable=False),
-    sa.Column('holder_name', sa.String(length=150), nullable=False),
-    sa.Column('status', sa.String(length=12), nullable=False),
-    sa.Column('is_current', sa.Boolean(), nullable=False),
-    sa.Column('confirmed_dt', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("status IN ('unconfirmed', 'confirmed', 'failed')", name=op.f('ck_bank_accounts_status_known')),
-    sa.CheckConstraint('(organization_id IS NULL) != (person_id IS NULL)', name=op.f('ck_bank_accounts_exactly_one_owner')),
-    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_bank_accounts_organization_id_organizations'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_bank_accounts_person_id_persons'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_bank_accounts'))
-    )
-    with op.batch_alter_table('bank_accounts', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_bank_accounts_number_bidx'), ['number_bidx'], unique=False)
-        batch_op.create_index(batch_op.f('ix_bank_accounts_organization_id'), ['organization_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_bank_accounts_person_id'), ['person_id'], unique=False)
-
-    op.create_table('idempotency_records',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('token_id', sa.Integer(), nullable=False),
-    sa.Column('key', sa.String(length=100), nullable=False),
-    sa.Column('request_fingerprint', sa.String(length=64), nullable=False),
-    sa.Column('status_code', sa.Integer(), nullable=False),
-    sa.Column('body', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['token_id'], ['api_tokens.id'], name=op.f('fk_idempotency_records_token_id_api_tokens'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_records')),
-    sa.UniqueConstraint('token_id', 'key', name=op.f('uq_idempotency_records_token_id_key'))
-    )
     op.create_table('memberships',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -380,19 +319,58 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_memberships_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_user_id'), ['user_id'], unique=False)
 
-    op.create_table('register_entries',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    op.create_table('register_imports',
+    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('register', sa.String(length=12), nullable=False),
-    sa.Column('key_kind', sa.String(length=8), nullable=False),
-    sa.Column('key_value', sa.String(length=64), nullable=False),
-    sa.Column('attributes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.Column('import_id', sa.Integer(), nullable=True),
-    sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("register IN ('dtks', 'pesantren')", name=op.f('ck_register_entries_register_known')),
-    sa.ForeignKeyConstraint(['import_id'], ['register_imports.id'], name=op.f('fk_register_entries_import_id_register_imports')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_register_entries')),
-    sa.UniqueConstraint('register', 'key_kind', 'key_value', name=op.f('uq_register_entries_register_key_kind_key_value'))
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('imported_by_user_id', sa.Integer(), nullable=True),
+    sa.Column('started_dt', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_dt', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('rows_total', sa.Integer(), nullable=False),
+    sa.Column('rows_ok', sa.Integer(), nullable=False),
+    sa.Column('rows_failed', sa.Integer(), nullable=False),
+    sa.Column('report', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.CheckConstraint("register IN ('dtks', 'pesantren')", name=op.f('ck_register_imports_register_known')),
+    sa.ForeignKeyConstraint(['imported_by_user_id'], ['users.id'], name=op.f('fk_register_imports_imported_by_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_register_imports'))
     )
+    op.create_table('role_assignments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=True),
+    sa.Column('region_code', sa.String(length=13), nullable=True),
+    sa.Column('school_npsn', sa.String(length=8), nullable=True),
+    sa.Column('granted_by_user_id', sa.Integer(), nullable=True),
+    sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("role != 'village_operator' OR region_code IS NOT NULL", name=op.f('ck_role_assignments_village_operator_has_desa')),
+    sa.CheckConstraint("role IN ('applicant', 'village_operator', 'school_operator', 'reviewer', 'approver', 'finance', 'auditor', 'admin')", name=op.f('ck_role_assignments_role_known')),
+    sa.CheckConstraint("role NOT IN ('reviewer', 'approver', 'finance', 'auditor') OR agency_id IS NOT NULL", name=op.f('ck_role_assignments_staff_role_has_agency')),
+    sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_role_assignments_agency_id_agencies')),
+    sa.ForeignKeyConstraint(['granted_by_user_id'], ['users.id'], name=op.f('fk_role_assignments_granted_by_user_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_role_assignments_region_code_regions')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_role_assignments_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_role_assignments')),
+    sa.UniqueConstraint('user_id', 'role', 'agency_id', 'region_code', 'school_npsn', name=op.f('uq_role_assignments_user_id_role_agency_id_region_code_school_npsn'))
+    )
+    with op.batch_alter_table('role_assignments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_role_assignments_user_id'), ['user_id'], unique=False)
+
+    op.create_table('user_sessions',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_dt', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('revoked_dt', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('user_agent', sa.String(length=200), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_sessions_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_sessions')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_user_sessions_token_hash'))
+    )
+    with op.batch_alter_table('user_sessions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_sessions_user_id'), ['user_id'], unique=False)
+
     op.create_table('application_identifiers',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('application_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -494,6 +472,18 @@ def upgrade():
     with op.batch_alter_table('duplicate_flags', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_duplicate_flags_application_id'), ['application_id'], unique=False)
 
+    op.create_table('idempotency_records',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('token_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=100), nullable=False),
+    sa.Column('request_fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('status_code', sa.Integer(), nullable=False),
+    sa.Column('body', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['token_id'], ['api_tokens.id'], name=op.f('fk_idempotency_records_token_id_api_tokens'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_records')),
+    sa.UniqueConstraint('token_id', 'key', name=op.f('uq_idempotency_records_token_id_key'))
+    )
     op.create_table('notifications',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('event_key', sa.String(length=120), nullable=False),
@@ -524,6 +514,19 @@ def upgrade():
         batch_op.create_index('ix_notifications_due', ['next_attempt_dt', 'id'], unique=False, postgresql_where=sa.text("status IN ('pending', 'failed')"), sqlite_where=sa.text("status IN ('pending', 'failed')"))
         batch_op.create_index('ix_notifications_inbox', ['recipient_user_id', 'channel', 'read_dt'], unique=False)
 
+    op.create_table('register_entries',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('register', sa.String(length=12), nullable=False),
+    sa.Column('key_kind', sa.String(length=8), nullable=False),
+    sa.Column('key_value', sa.String(length=64), nullable=False),
+    sa.Column('attributes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('import_id', sa.Integer(), nullable=True),
+    sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("register IN ('dtks', 'pesantren')", name=op.f('ck_register_entries_register_known')),
+    sa.ForeignKeyConstraint(['import_id'], ['register_imports.id'], name=op.f('fk_register_entries_import_id_register_imports')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_register_entries')),
+    sa.UniqueConstraint('register', 'key_kind', 'key_value', name=op.f('uq_register_entries_register_key_kind_key_value'))
+    )
     op.create_table('reports',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('application_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -598,6 +601,9 @@ def upgrade():
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('persons', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_persons_created_by_user_id_users'), type_='foreignkey')
+
     with op.batch_alter_table('decisions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_decisions_application_id'))
 
@@ -612,12 +618,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_reports_application_id'))
 
     op.drop_table('reports')
+    op.drop_table('register_entries')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index('ix_notifications_inbox')
         batch_op.drop_index('ix_notifications_due', postgresql_where=sa.text("status IN ('pending', 'failed')"), sqlite_where=sa.text("status IN ('pending', 'failed')"))
         batch_op.drop_index(batch_op.f('ix_notifications_application_id'))
 
     op.drop_table('notifications')
+    op.drop_table('idempotency_records')
     with op.batch_alter_table('duplicate_flags', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_duplicate_flags_application_id'))
 
@@ -639,27 +647,6 @@ def downgrade():
         batch_op.drop_index('ix_application_identifiers_lookup')
 
     op.drop_table('application_identifiers')
-    op.drop_table('register_entries')
-    with op.batch_alter_table('memberships', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
-        batch_op.drop_index(batch_op.f('ix_memberships_organization_id'))
-
-    op.drop_table('memberships')
-    op.drop_table('idempotency_records')
-    with op.batch_alter_table('bank_accounts', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_bank_accounts_person_id'))
-        batch_op.drop_index(batch_op.f('ix_bank_accounts_organization_id'))
-        batch_op.drop_index(batch_op.f('ix_bank_accounts_number_bidx'))
-
-    op.drop_table('bank_accounts')
-    with op.batch_alter_table('applications', schema=None) as batch_op:
-        batch_op.drop_index('ix_applications_program_stage')
-        batch_op.drop_index(batch_op.f('ix_applications_person_id'))
-        batch_op.drop_index(batch_op.f('ix_applications_owner_user_id'))
-        batch_op.drop_index(batch_op.f('ix_applications_organization_id'))
-        batch_op.drop_index('ix_applications_kecamatan')
-
-    op.drop_table('applications')
     with op.batch_alter_table('user_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_sessions_user_id'))
 
@@ -669,24 +656,43 @@ def downgrade():
 
     op.drop_table('role_assignments')
     op.drop_table('register_imports')
-    op.drop_table('region_quotas')
-    op.drop_table('program_versions')
-    op.drop_table('program_budgets')
-    op.drop_table('organizations')
+    with op.batch_alter_table('memberships', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
+        batch_op.drop_index(batch_op.f('ix_memberships_organization_id'))
+
+    op.drop_table('memberships')
+    with op.batch_alter_table('applications', schema=None) as batch_op:
+        batch_op.drop_index('ix_applications_program_stage')
+        batch_op.drop_index(batch_op.f('ix_applications_person_id'))
+        batch_op.drop_index(batch_op.f('ix_applications_owner_user_id'))
+        batch_op.drop_index(batch_op.f('ix_applications_organization_id'))
+        batch_op.drop_index('ix_applications_kecamatan')
+
+    op.drop_table('applications')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
 
     op.drop_table('api_tokens')
     op.drop_table('users')
+    with op.batch_alter_table('bank_accounts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bank_accounts_person_id'))
+        batch_op.drop_index(batch_op.f('ix_bank_accounts_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_bank_accounts_number_bidx'))
+
+    op.drop_table('bank_accounts')
+    op.drop_table('region_quotas')
+    op.drop_table('program_versions')
+    op.drop_table('program_budgets')
+    with op.batch_alter_table('persons', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_persons_kk_bidx'))
+
+    op.drop_table('persons')
+    op.drop_table('organizations')
     with op.batch_alter_table('regions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_regions_parent_code'))
 
     op.drop_table('regions')
     op.drop_table('programs')
-    with op.batch_alter_table('persons', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_persons_kk_bidx'))
-
-    op.drop_table('persons')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_events_object')
         batch_op.drop_index('ix_audit_events_actor')
