@@ -284,7 +284,8 @@ def field_value_ok(spec: FieldSpec, value: Any, today: date | None = None) -> bo
     if kind in ("number", "score"):
         return _is_number(value) and _in_bounds(spec, value)
     if kind == "money":
-        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        return whole and value >= 0 and _in_bounds(spec, value)
     if kind == "date":
         day = as_date(value)
         future_ok = (
