@@ -1,20 +1,35 @@
-"""Appending to the audit chain. Called inside the transaction of the change it records."""
+"""Appending to the audit chain. Called inside the transaction of the change it records.
+
+Nothing here commits: the event lands (or vanishes) with the change it describes.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask import g, has_request_context
 
-from app.audit.chain import GENESIS_HASH, event_hash
-from app.audit.models import AuditEvent
+from app.audit import keys
+from app.audit.chain import (
+    GENESIS_HASH,
+    canonical_json,
+    checkpoint_message,
+    event_hash,
+    sha256_hex,
+)
+from app.audit.models import AuditCheckpoint, AuditEvent
 from app.db import utcnow
 from app.extensions import db
 
 #: arbitrary constant naming the advisory lock that serialises appends on PostgreSQL
 CHAIN_LOCK_ID = 0x5B1A_A0D1
+PERSONAL_DATA_READ = "personal_data.read"
+#: a free-standing run of 16 digits: the shape of a NIK or KK (kept out of the trail)
+_SIXTEEN_DIGITS = re.compile(r"(?<![0-9A-Za-z])(\d{4})\d{8}(\d{4})(?![0-9A-Za-z])")
+MASK = "\\1" + "\u2022" * 8 + "\\2"
 
 
 def _lock_chain() -> None:
@@ -33,6 +48,17 @@ def _head() -> tuple[int, str, datetime | None]:
     return row.seq, row.hash, row.occurred_dt
 
 
+def redact(value: Any) -> Any:
+    """Mask anything shaped like a NIK/KK in strings, however deep in lists and dicts."""
+    if isinstance(value, str):
+        return _SIXTEEN_DIGITS.sub(MASK, value)
+    if isinstance(value, dict):
+        return {str(k): redact(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact(v) for v in value]
+    return value
+
+
 def record(
     action: str,
     *,
@@ -46,7 +72,11 @@ def record(
     summary: dict[str, Any] | None = None,
     reason: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Never put a plaintext NIK in ``summary``."""
+    """Append one event to the chain, in the caller's transaction.
+
+    ``summary`` must be JSON data (no floats that JSONB would rewrite); NIK-shaped values in it
+    or in ``reason`` are masked. Identify people by id or blind index, never by plaintext NIK.
+    """
     _lock_chain()
     last_seq, last_hash, last_dt = _head()
     now = utcnow()
@@ -54,7 +84,7 @@ def record(
         now = last_dt  # the chain's clock never runs backwards
     fields: dict[str, Any] = {
         "seq": last_seq + 1,
-        "occurred_dt": now.astimezone(UTC),
+        "occurred_dt": now,
         "actor_user_id": getattr(actor, "id", actor),
         "actor_role": actor_role,
         "agency_code": agency_code,
@@ -63,8 +93,8 @@ def record(
         "object_type": object_type,
         "object_id": None if object_id is None else str(object_id),
         "object_version": object_version,
-        "summary": summary or {},
-        "reason": reason,
+        "summary": redact(summary or {}),
+        "reason": redact(reason),
         "request_id": g.get("request_id") if has_request_context() else None,
         "prev_hash": last_hash,
     }
@@ -72,3 +102,115 @@ def record(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def acting_role(actor: Any) -> tuple[str | None, str | None]:
+    """The (role, agency) an actor most plausibly acts in: their highest role in ``ROLES`` order."""
+    from app.accounts.roles import ROLES
+
+    assignments = sorted(getattr(actor, "roles", None) or [], key=lambda r: ROLES.index(r.role))
+    if not assignments:
+        return None, None
+    return assignments[-1].role, assignments[-1].agency_code
+
+
+def record_personal_data_read(
+    actor: Any,
+    person_or_application: Any,
+    what: str,
+    *,
+    actor_role: str | None = None,
+    agency_code: str | None = None,
+    reason: str | None = None,
+) -> AuditEvent:
+    """Record that ``actor`` read a full NIK or an applicant's documents (``what`` says which)."""
+    from app.applications.models import Application
+
+    if actor_role is None:
+        actor_role, derived_agency = acting_role(actor)
+        agency_code = agency_code or derived_agency
+    target = person_or_application
+    summary: dict[str, Any] = {"what": what}
+    if isinstance(target, Application):
+        summary |= {"person_id": target.person_id, "organization_id": target.organization_id}
+        return record(
+            PERSONAL_DATA_READ, actor=actor, actor_role=actor_role, agency_code=agency_code,
+            program_key=target.program_key, object_type="application", object_id=target.id,
+            object_version=target.version, summary=summary, reason=reason,
+        )
+    return record(
+        PERSONAL_DATA_READ, actor=actor, actor_role=actor_role, agency_code=agency_code,
+        object_type="person", object_id=target.id, summary=summary, reason=reason,
+    )
+
+
+def answers_digest(answers: dict[str, Any] | None) -> str:
+    return sha256_hex(canonical_json(answers or {}))
+
+
+def documents_digest(documents: list[Any]) -> str:
+    """SHA-256 over the sorted (doc_type, version, sha256) of the given documents."""
+    entries = sorted([d.doc_type, d.version, d.sha256] for d in documents)
+    return sha256_hex(canonical_json(entries))
+
+
+def freeze(application: Any) -> dict[str, str]:
+    """Digests of the facts and documents a decision is taken on, as they are right now."""
+    return {
+        "answers_digest": answers_digest(application.answers),
+        "documents_digest": documents_digest(application.current_documents()),
+    }
+
+
+def record_decision(
+    decision: Any, application: Any, *, agency_code: str | None = None
+) -> AuditEvent:
+    """Audit a flushed Decision (digests filled from ``freeze``) and link it by ``audit_seq``.
+
+    The verifier requires the event named by ``audit_seq`` to carry the decision's id and digests.
+    """
+    event = record(
+        f"decision.{decision.action}", actor=decision.actor_user_id,
+        actor_role=decision.actor_role, agency_code=agency_code,
+        program_key=application.program_key, object_type="application",
+        object_id=application.id, object_version=application.version,
+        summary={
+            "decision_id": decision.id,
+            "number": application.number,
+            "from_stage": decision.from_stage,
+            "to_stage": decision.to_stage,
+            "answers_digest": decision.answers_digest,
+            "documents_digest": decision.documents_digest,
+        },
+        reason=decision.reason,
+    )
+    decision.audit_seq = event.seq
+    db.session.flush()
+    return event
+
+
+def latest_checkpoint() -> AuditCheckpoint | None:
+    return db.session.scalar(
+        sa.select(AuditCheckpoint).order_by(AuditCheckpoint.seq.desc(), AuditCheckpoint.id.desc())
+    )
+
+
+def make_checkpoint() -> AuditCheckpoint | None:
+    """Sign the current chain head (None for an empty chain; the same head is signed once)."""
+    _lock_chain()
+    seq, head_hash, _ = _head()
+    if seq == 0:
+        return None
+    latest = latest_checkpoint()
+    if latest is not None and latest.seq == seq:
+        return latest
+    private_key = keys.signing_key()
+    checkpoint = AuditCheckpoint(
+        seq=seq,
+        head_hash=head_hash,
+        signature=private_key.sign(checkpoint_message(seq, head_hash)).hex(),
+        key_id=keys.key_id(private_key.public_key()),
+    )
+    db.session.add(checkpoint)
+    db.session.flush()
+    return checkpoint
