@@ -203,6 +203,12 @@ class FiscalYear:
     carry_over: bool = False
     school_year_start_month: int | None = None
 
+    def school_year(self, day: date) -> str:
+        """The school year containing ``day``, e.g. "2026/2027" (scope of school_year repeats)."""
+        start = self.school_year_start_month or 7
+        first = day.year if day.month >= start else day.year - 1
+        return f"{first}/{first + 1}"
+
     def to_dict(self) -> JSON:
         return {
             "basis": self.basis,
@@ -479,6 +485,25 @@ class ProgramDefinition:
     def revision_stages(self) -> frozenset[str]:
         """Stages that send the application back to whichever stage returned it."""
         return frozenset(t.from_stage for t in self.transitions if t.returns_to_sender)
+
+    def budget_year(
+        self,
+        *,
+        window_opens: date | None = None,
+        submitted_on: date | None = None,
+        decided_on: date | None = None,
+    ) -> int | None:
+        """The fiscal year whose ceiling an application draws on, per ``fiscal_year.basis``.
+
+        ``window_opens`` is the admin-managed period's opening, defaulting to the definition's.
+        None when the date the basis needs is not known yet (e.g. not decided).
+        """
+        day = {
+            "window_opens": window_opens or self.window.opens,
+            "submitted": submitted_on,
+            "decided": decided_on,
+        }[self.fiscal_year.basis]
+        return None if day is None else day.year
 
     def to_dict(self) -> JSON:
         return {

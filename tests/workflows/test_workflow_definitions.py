@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -129,3 +130,18 @@ def test_beasiswa_settings(definitions):
     assert defn.stage("school_confirmation").agency is None
     assert [(o.identifier, o.scope) for o in defn.once_per] == [("nisn", "school_year")]
     assert defn.fiscal_year.school_year_start_month == 7
+
+
+def test_budget_year_follows_the_basis(definitions):
+    sanitren, kembangku = definitions["sanitren"], definitions["kembangku"]
+    assert sanitren.budget_year() == 2026
+    assert sanitren.budget_year(window_opens=date(2027, 2, 1)) == 2027
+    assert kembangku.budget_year(submitted_on=date(2026, 5, 1)) is None
+    assert kembangku.budget_year(decided_on=date(2027, 1, 5)) == 2027
+
+
+def test_school_year(definitions):
+    fiscal = definitions["beasiswa_mbr"].fiscal_year
+    assert fiscal.school_year(date(2026, 7, 13)) == "2026/2027"
+    assert fiscal.school_year(date(2027, 3, 1)) == "2026/2027"
+    assert fiscal.school_year(date(2026, 6, 30)) == "2025/2026"
