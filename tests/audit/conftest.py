@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 
 from app.audit import keys
 from app.extensions import db
-from tests.support.services import PG_HOST, PG_PORT, PG_USER
 
 SIGNING_KEY = base64.b64encode(bytes(range(1, 33))).decode()
 
@@ -50,15 +46,6 @@ def append_events(count: int, *, action: str = "test.event", **kwargs) -> None:
 def database_name(app) -> str:
     with app.app_context():
         return db.engine.url.database
-
-
-@contextmanager
-def superuser(app) -> Iterator[psycopg.Connection]:
-    """A direct superuser connection with triggers off: what an attacker with the DBA password has."""
-    with psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=database_name(app),
-                         autocommit=True) as conn:
-        conn.execute("SET session_replication_role = replica")
-        yield conn
 
 
 def tamper(statement: str | sa.TextClause, **params) -> None:
