@@ -48,9 +48,17 @@ def eligibility_passed(ctx: TransitionContext, defn: ProgramDefinition) -> Reaso
     if ctx.facts.get("eligibility_ok") is True:
         return None
     return _reason(
-        "Persyaratan kelayakan belum terpenuhi atau belum dapat dipastikan.",
+        "Persyaratan kelayakan belum terpenuhi atau belum dapat dipastikan."
+        + _details(ctx.facts.get("eligibility_failures")),
         "Eligibility requirements are not met or cannot yet be confirmed.",
     )
+
+
+def _details(items: object) -> str:
+    """The app may pass the specific failures (strings) so the message names them."""
+    if isinstance(items, list | tuple) and items and all(isinstance(i, str) for i in items):
+        return " " + " ".join(items)
+    return ""
 
 
 @guard("no_blocking_duplicates")
@@ -58,7 +66,8 @@ def no_blocking_duplicates(ctx: TransitionContext, defn: ProgramDefinition) -> R
     if not ctx.facts.get("blocking_duplicates"):
         return None
     return _reason(
-        "Sudah ada usulan atau bantuan lain untuk identitas yang sama dalam periode ini.",
+        "Sudah ada usulan atau bantuan lain untuk identitas yang sama dalam periode ini."
+        + _details(ctx.facts.get("blocking_duplicates")),
         "Another application or award exists for the same identifier in this period.",
     )
 

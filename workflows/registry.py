@@ -77,6 +77,7 @@ for _name, _description in {
     "release_budget": "Release any budget reserved for the application (no-op when none).",
     "create_disbursements": "Create one disbursement row per tranche or instalment.",
     "record_tranche_paid": "Record the transfer of the tranche paid at this stage.",
+    "record_transfer_failed": "Record that the transfer of this stage's tranche failed.",
     "schedule_report": "Open the next report the recipient owes, with its due date.",
     "issue_decision_letter": "Produce the decision letter (SK) naming recipient and amount.",
     "issue_agreement": "Produce the agreement (NPHD or loan agreement) for signature.",

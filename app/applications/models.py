@@ -12,7 +12,7 @@ from app.extensions import db
 OUTCOMES = ("approved", "rejected", "withdrawn", "completed")
 DISBURSEMENT_STATUSES = ("pending", "sent", "failed")
 REPORT_STATUSES = ("due", "submitted", "accepted", "returned")
-IDENTIFIER_KINDS = ("nik", "kk", "nisn", "nspp", "ahu", "npsn", "bank")
+IDENTIFIER_KINDS = ("nik", "kk", "nisn", "nspp", "ahu", "nib", "npsn", "bank")
 
 
 class Application(db.Model):
@@ -181,7 +181,8 @@ class StageTask(db.Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
     stage: Mapped[str] = mapped_column(sa.String(40))
-    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
+    #: None for operator stages (e.g. the student's school confirms), which no agency owns
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"), default=None)
     role: Mapped[str] = mapped_column(sa.String(20))
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
     due_dt: Mapped[datetime]

@@ -22,6 +22,14 @@ def fiscal_year_of(moment: datetime) -> int:
     return moment.astimezone(JAKARTA).year
 
 
+def school_year_of(definition, today) -> str | None:
+    start = definition.fiscal_year.school_year_start_month
+    if not start:
+        return None
+    first = today.year if today.month >= start else today.year - 1
+    return f"{first}/{first + 1}"
+
+
 def create_draft(
     program_key: str,
     *,
@@ -40,11 +48,14 @@ def create_draft(
     if kind not in definition.applicant_kinds:
         raise ApplicationError("Jenis pemohon ini tidak dapat mengajukan ke program tersebut.")
     desa = party.desa_code
+    today = utcnow().astimezone(JAKARTA).date()
+    fiscal_year = definition.budget_year(window_opens=definition.window.opens, submitted_on=today)
     application = Application(
         number=f"DRAFT-{utcnow().timestamp()}-{owner.id}",
         program_key=definition.key,
         definition_version=definition.version,
-        fiscal_year=fiscal_year_of(utcnow()),
+        fiscal_year=fiscal_year or today.year,
+        school_year=school_year_of(definition, today),
         stage=definition.initial_stage,
         organization_id=organization.id if organization else None,
         person_id=person.id if person else None,
@@ -61,5 +72,25 @@ def create_draft(
         "application.created", actor=owner, actor_role="applicant", program_key=definition.key,
         object_type="application", object_id=application.id, object_version=application.version,
         summary={"number": application.number, "stage": application.stage},
+    )
+    return application
+
+
+def update_answers(application: Application, user: User, answers: dict, *,
+                   amount_requested: int | None = None) -> Application:
+    """Save the applicant's form answers (a draft survives logout); only where the stage allows."""
+    from app.applications.permissions import can_edit_application
+
+    if not can_edit_application(user, application):
+        raise ApplicationError("Permohonan tidak dapat diubah pada tahap ini.")
+    application.answers = {**(application.answers or {}), **answers}
+    if amount_requested is not None:
+        application.amount_requested = amount_requested
+    application.updated_dt = utcnow()
+    db.session.flush()
+    record(
+        "application.answers_saved", actor=user, actor_role="applicant",
+        program_key=application.program_key, object_type="application", object_id=application.id,
+        object_version=application.version, summary={"fields": sorted(answers)},
     )
     return application

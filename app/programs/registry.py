@@ -56,6 +56,9 @@ def init_app(app: Flask) -> None:
     if app.config.get("PROGRAMS_DIR"):
         directories.extend(Path(p) for p in str(app.config["PROGRAMS_DIR"]).split(":") if p)
     app.extensions["sibantu.programs"] = ProgramRegistry(directories)
+    from app.applications.effects import bind_all
+
+    bind_all()
 
 
 def registry() -> ProgramRegistry:

@@ -376,7 +376,7 @@ def upgrade():
     sa.Column('application_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('kind', sa.String(length=8), nullable=False),
     sa.Column('value_bidx', sa.String(length=64), nullable=False),
-    sa.CheckConstraint("kind IN ('nik', 'kk', 'nisn', 'nspp', 'ahu', 'npsn', 'bank')", name=op.f('ck_application_identifiers_kind_known')),
+    sa.CheckConstraint("kind IN ('nik', 'kk', 'nisn', 'nspp', 'ahu', 'nib', 'npsn', 'bank')", name=op.f('ck_application_identifiers_kind_known')),
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_application_identifiers_application_id_applications'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_application_identifiers')),
     sa.UniqueConstraint('application_id', 'kind', 'value_bidx', name=op.f('uq_application_identifiers_application_id_kind_value_bidx'))
@@ -549,7 +549,7 @@ def upgrade():
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('application_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('stage', sa.String(length=40), nullable=False),
-    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=True),
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
     sa.Column('due_dt', sa.DateTime(timezone=True), nullable=False),

@@ -1,0 +1,102 @@
+"""Uploaded documents: type checked by content, stored outside the web root under random names.
+
+Replacing a document keeps the earlier version for the record (``is_current`` false).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.accounts.models import User
+from app.applications.models import Application, Document
+from app.audit.operations import record
+from app.extensions import db
+
+#: leading bytes → (extension, content type)
+SIGNATURES = (
+    (b"%PDF-", "pdf", "application/pdf"),
+    (b"\xff\xd8\xff", "jpg", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
+)
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+class DocumentRejected(Exception):
+    """The upload is refused; the message says why, in Indonesian."""
+
+
+def sniff(content: bytes) -> tuple[str, str] | None:
+    for magic, extension, content_type in SIGNATURES:
+        if content.startswith(magic):
+            return extension, content_type
+    return None
+
+
+def clean_filename(name: str) -> str:
+    """Keep only a harmless base name (no directories, no control characters)."""
+    base = Path(name.replace("\\", "/")).name
+    base = SAFE_NAME.sub("_", base).strip(" .") or "dokumen"
+    return base[:150]
+
+
+def storage_path(storage_key: str) -> Path:
+    root = Path(current_app.config["UPLOAD_DIR"])
+    return root / storage_key[:2] / storage_key
+
+
+def _check(definition, doc_type: str, content: bytes) -> tuple[str, str]:
+    requirement = definition.document(doc_type)
+    if requirement is None:
+        raise DocumentRejected("Jenis dokumen tidak dikenal untuk program ini.")
+    if not content:
+        raise DocumentRejected("Berkas kosong.")
+    if len(content) > requirement.max_mb * 1024 * 1024:
+        raise DocumentRejected(f"Ukuran berkas melebihi batas {requirement.max_mb} MB.")
+    sniffed = sniff(content)
+    accepted = {"jpeg" if a == "jpeg" else a for a in requirement.accept}
+    if sniffed is None or sniffed[0] not in accepted:
+        allowed = ", ".join(a.upper() for a in requirement.accept)
+        raise DocumentRejected(f"Isi berkas bukan {allowed} yang sah.")
+    return sniffed
+
+
+def attach(application: Application, doc_type: str, filename: str, content: bytes,
+           user: User, *, meta: dict | None = None) -> Document:
+    """Validate and store one file, superseding the current one of the same type. No commit."""
+    from app.applications.workflow import definition_of
+
+    _, content_type = _check(definition_of(application), doc_type, content)
+    previous = db.session.scalars(
+        sa.select(Document).where(Document.application_id == application.id,
+                                  Document.doc_type == doc_type)
+    ).all()
+    for old in previous:
+        old.is_current = False
+    key = secrets.token_hex(32)
+    path = storage_path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    document = Document(
+        application_id=application.id, doc_type=doc_type,
+        version=max((d.version for d in previous), default=0) + 1, filename=clean_filename(filename),
+        storage_key=key, content_type=content_type, size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(), uploaded_by_user_id=user.id, meta=meta or {},
+    )
+    db.session.add(document)
+    db.session.flush()
+    db.session.expire(application, ["documents"])
+    record("document.uploaded", actor=user, program_key=application.program_key,
+           object_type="document", object_id=document.id, object_version=document.version,
+           summary={"application": application.number, "doc_type": doc_type,
+                    "sha256": document.sha256, "size": document.size_bytes})
+    return document
+
+
+def read(document: Document) -> bytes:
+    return storage_path(document.storage_key).read_bytes()

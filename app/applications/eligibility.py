@@ -1,0 +1,44 @@
+"""Eligibility: run the program's rules over the gathered facts and keep the basis for auditors."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+from app.applications.models import Application
+from app.db import utcnow
+from workflows import ProgramDefinition, evaluate_rules
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def evaluate(defn: ProgramDefinition, application: Application, facts: dict[str, Any]) -> list[dict]:
+    """Evaluate every rule and store facts and results on the application (no commit)."""
+    results = [asdict(r) for r in evaluate_rules(defn.eligibility, facts)]
+    application.eligibility = {
+        "evaluated_dt": utcnow().isoformat(),
+        "definition": f"{defn.key}@{defn.version}",
+        "facts": _jsonable({k: v for k, v in facts.items() if k != "answers"}),
+        "results": results,
+    }
+    return results
+
+
+def precheck(defn: ProgramDefinition, application: Application) -> list[dict]:
+    """Evaluate without leaving a trace: what the applicant sees before filling in the form."""
+    from app.applications.facts import gather
+
+    return [asdict(r) for r in evaluate_rules(defn.eligibility, gather(application, defn))]
+
+
+def passed(results: list[dict]) -> bool:
+    return all(r["outcome"] == "pass" or not r["blocking"] for r in results)

@@ -1,0 +1,57 @@
+"""Which notifications a fired transition sends (outbox rows in the same transaction)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.applications.models import Application, Decision, Disbursement, StageTask
+from app.extensions import db
+from app.notifications import events
+from workflows import Plan
+
+
+def after_transition(application: Application, plan: Plan, decision: Decision) -> None:
+    defn_stage = _stage_name(application)
+    action = plan.transition.action
+    if action in ("submit", "nominate", "submit_confirmed"):
+        events.application_received(application)
+    elif plan.returned_from is not None:
+        events.returned_for_revision(application, decision.reason or "", application.revision_deadline)
+    elif plan.outcome in ("approved", "rejected") or "reserve_budget" in plan.effects:
+        outcome = "rejected" if plan.outcome == "rejected" else "approved"
+        events.decided(application, outcome, decision.reason, decision=decision)
+    elif "record_transfer_failed" in plan.effects:
+        failed = _last_disbursement(application, "failed")
+        if failed is not None:
+            events.disbursement_failed(application, failed, decision.reason)
+    elif "record_tranche_paid" in plan.effects:
+        sent = _last_disbursement(application, "sent")
+        if sent is not None:
+            events.disbursement_sent(application, sent)
+    elif plan.outcome != "withdrawn":
+        events.stage_advanced(application, defn_stage)
+    _new_work(application)
+
+
+def _stage_name(application: Application):
+    from app.applications.workflow import definition_of
+
+    return definition_of(application).stage(application.stage).name
+
+
+def _last_disbursement(application: Application, status: str) -> Disbursement | None:
+    return db.session.scalar(
+        sa.select(Disbursement).where(
+            Disbursement.application_id == application.id, Disbursement.status == status
+        ).order_by(Disbursement.recorded_dt.desc(), Disbursement.id.desc()).limit(1)
+    )
+
+
+def _new_work(application: Application) -> None:
+    task = db.session.scalar(
+        sa.select(StageTask).where(
+            StageTask.application_id == application.id, StageTask.completed_dt.is_(None)
+        )
+    )
+    if task is not None and task.agency_id is not None:
+        events.new_work(task, events.agency_users(task.agency_id, task.role))

@@ -1,0 +1,235 @@
+"""Running the pure workflow engine against the database, in the caller's transaction.
+
+``fire`` is the one way an application changes stage: it plans with ``workflows``, applies the
+plan with a conditional UPDATE on the version it read (two people acting at once → exactly one
+succeeds), closes and opens stage tasks, records the decision with frozen digests, runs the
+named effects, and writes the audit event and outbox rows. It never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.accounts.models import User
+from app.agencies.models import Agency
+from app.agencies.operations import agency_by_code
+from app.applications import duplicates, effects
+from app.applications.eligibility import evaluate, passed
+from app.applications.models import Application, Decision, Document, StageTask
+from app.applications.permissions import is_applicant_of
+from app.audit.operations import freeze, record_decision
+from app.db import utcnow
+from app.extensions import db
+from app.programs.registry import registry
+from workflows import (
+    Actor,
+    Plan,
+    ProgramDefinition,
+    TransitionContext,
+    TransitionDenied,
+    plan_transition,
+)
+
+#: actions at which eligibility and duplicates are (re)checked
+SUBMIT_ACTIONS = ("submit", "nominate", "resubmit")
+
+
+class WorkflowRefused(Exception):
+    """The engine refused the action; ``message`` is Indonesian, ``message_en`` English."""
+
+    def __init__(self, code: str, message: str, message_en: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.message_en = code, message, message_en or message
+
+
+class AlreadyHandled(WorkflowRefused):
+    def __init__(self) -> None:
+        super().__init__(
+            "already_handled",
+            "Permohonan ini sudah ditangani oleh petugas lain. Muat ulang halaman untuk melihat "
+            "tahap terbarunya.",
+            "This application was already handled by someone else. Reload to see its stage.",
+        )
+
+
+def definition_of(application: Application) -> ProgramDefinition:
+    return registry().pinned(application.program_key, application.definition_version)
+
+
+def actor_for(user: User, application: Application) -> Actor:
+    nominated = application.nominated_by_user_id == user.id or _operates_school(user, application)
+    return Actor(
+        user_id=user.id, roles=user.role_pairs,
+        is_applicant=is_applicant_of(user, application), nominated=nominated,
+    )
+
+
+def _operates_school(user: User, application: Application) -> bool:
+    npsn = (application.answers or {}).get("school_npsn")
+    return bool(npsn) and any(
+        r.role == "school_operator" and r.school_npsn == npsn for r in user.roles
+    )
+
+
+def available_actions(user: User, application: Application):
+    """Transitions this user may fire now (guards are checked when firing)."""
+    from workflows import allowed_transitions
+
+    if application.is_closed:
+        return []
+    return allowed_transitions(definition_of(application), application.stage, actor_for(user, application))
+
+
+def fire(
+    application: Application,
+    action: str,
+    user: User,
+    *,
+    reason: str | None = None,
+    fields: Mapping[str, Any] | None = None,
+    seen_version: int | None = None,
+    guarded: bool = True,
+) -> Decision:
+    defn = definition_of(application)
+    seen = application.version if seen_version is None else seen_version
+    facts = _facts(defn, application, action, fields or {})
+    ctx = TransitionContext(
+        stage=application.stage, returned_from=application.returned_from,
+        reason=(reason or "").strip() or None, fields=dict(fields or {}),
+        documents=current_document_types(application), facts=facts,
+    )
+    try:
+        plan = plan_transition(defn, action, actor_for(user, application), ctx)
+    except TransitionDenied as denied:
+        raise WorkflowRefused(denied.code, denied.message["id"], denied.message["en"]) from denied
+    _move(application, plan, seen, guarded=guarded)
+    decision = _decide(application, plan, user, ctx)
+    effects.run(defn, application, plan, decision, user)
+    _open_task(application, plan)
+    _audit(application, decision)
+    from app.applications import notices
+
+    notices.after_transition(application, plan, decision)
+    return decision
+
+
+def current_document_types(application: Application) -> frozenset[str]:
+    return frozenset(db.session.scalars(
+        sa.select(Document.doc_type).where(
+            Document.application_id == application.id, Document.is_current.is_(True)
+        )
+    ))
+
+
+def _facts(defn: ProgramDefinition, application: Application, action: str,
+           fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Everything guards read. Eligibility and duplicates are re-run where the step asks."""
+    from app.applications.facts import gather
+
+    facts = gather(application, defn)
+    transition = defn.find_transition(application.stage, action)
+    guards = set(transition.guards) if transition else set()
+    if action in SUBMIT_ACTIONS or "eligibility_passed" in guards:
+        results = evaluate(defn, application, facts)
+    else:
+        results = (application.eligibility or {}).get("results", [])
+    findings = []
+    if action in SUBMIT_ACTIONS or "no_blocking_duplicates" in guards:
+        findings = duplicates.check(defn, application)
+        duplicates.save_flags(application, findings)
+    facts["eligibility_ok"] = passed(results)
+    facts["eligibility_failures"] = [r["message"]["id"] for r in results
+                                     if r["blocking"] and r["outcome"] != "pass"]
+    facts["blocking_duplicates"] = [f.note for f in findings if f.blocking]
+    facts.update(effects.budget_facts(defn, application, dict(fields)))
+    facts["bank_account_confirmed"] = effects.bank_account_confirmed(application)
+    return facts
+
+
+def _move(application: Application, plan: Plan, seen: int, *, guarded: bool) -> None:
+    now = utcnow()
+    values: dict[str, Any] = {
+        "stage": plan.to_stage,
+        "version": Application.version + 1,
+        "updated_dt": now,
+        "outcome": plan.outcome,
+    }
+    if plan.returned_from is not None:
+        values["returned_from"] = plan.returned_from
+    if plan.outcome in ("rejected", "withdrawn", "completed"):
+        values["closed_dt"] = now
+    if plan.from_stage == application.stage and plan.transition.action in ("submit", "nominate"):
+        values["submitted_dt"] = now
+    query = sa.update(Application).where(Application.id == application.id)
+    if guarded:
+        query = query.where(Application.version == seen, Application.stage == plan.from_stage)
+    if db.session.execute(query.values(**values)).rowcount != 1:
+        raise AlreadyHandled()
+    db.session.refresh(application)
+
+
+def _acting_role(user: User, plan: Plan) -> str:
+    held = {role for role, _ in user.role_pairs}
+    return next((r for r in plan.transition.roles if r in held), "applicant")
+
+
+def _decide(application: Application, plan: Plan, user: User, ctx: TransitionContext) -> Decision:
+    now = utcnow()
+    task = db.session.scalar(
+        sa.select(StageTask).where(
+            StageTask.application_id == application.id, StageTask.completed_dt.is_(None)
+        )
+    )
+    if task is not None:
+        task.completed_dt, task.completed_by_user_id, task.action = now, user.id, plan.transition.action
+    frozen = freeze(application)
+    decision = Decision(
+        application_id=application.id, task_id=task.id if task else None,
+        from_stage=plan.from_stage, to_stage=plan.to_stage, action=plan.transition.action,
+        actor_user_id=user.id, actor_role=_acting_role(user, plan),
+        agency_id=task.agency_id if task else None, reason=ctx.reason,
+        fields=_jsonable(ctx.fields), answers_digest=frozen["answers_digest"],
+        documents_digest=frozen["documents_digest"],
+    )
+    db.session.add(decision)
+    if plan.to_stage in definition_of(application).revision_stages and ctx.reason:
+        application.revision_note = ctx.reason
+        application.revision_deadline = _as_date(ctx.fields.get("deadline"))
+    db.session.flush()
+    return decision
+
+
+def _jsonable(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in fields.items()}
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _open_task(application: Application, plan: Plan) -> StageTask | None:
+    if plan.task is None:
+        return None
+    agency = agency_by_code(plan.task.agency) if plan.task.agency else None
+    task = StageTask(
+        application_id=application.id, stage=plan.to_stage,
+        agency_id=agency.id if agency else None, role=plan.task.role,
+        due_dt=utcnow() + timedelta(days=plan.task.sla_days),
+    )
+    db.session.add(task)
+    db.session.flush()
+    return task
+
+
+def _audit(application: Application, decision: Decision) -> None:
+    agency = db.session.get(Agency, decision.agency_id) if decision.agency_id else None
+    record_decision(decision, application, agency_code=agency.code if agency else None)

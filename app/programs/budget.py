@@ -1,0 +1,182 @@
+"""Budget ceilings and regional quotas, safe under concurrent approvals.
+
+Each reservation is one conditional UPDATE (``reserved = reserved + :amount WHERE reserved +
+:amount <= ceiling``): the database serialises the row, so the ceiling cannot be exceeded however
+many approvals race. ``guarded=False`` exists only for the control test that proves the race is real.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.applications.models import Application
+from app.common.i18n import rupiah
+from app.db import utcnow
+from app.extensions import db
+from app.programs.models import BudgetReservation, ProgramBudget, RegionQuota
+from workflows import ProgramDefinition
+
+
+class BudgetExceeded(Exception):
+    """The ceiling or the regional quota would be exceeded (message in Indonesian)."""
+
+
+@dataclass(frozen=True)
+class Usage:
+    program_key: str
+    fiscal_year: int
+    ceiling: int
+    reserved: int
+
+    @property
+    def remaining(self) -> int:
+        return self.ceiling - self.reserved
+
+
+def quota_region(defn: ProgramDefinition, application: Application) -> str | None:
+    if defn.quota is None:
+        return None
+    return application.desa_code if defn.quota.per == "desa" else application.kecamatan_code
+
+
+def reserve(
+    defn: ProgramDefinition, application: Application, amount: int, *, guarded: bool = True
+) -> BudgetReservation:
+    """Reserve ``amount`` against the ceiling (and the quota); raise BudgetExceeded otherwise."""
+    if amount <= 0:
+        raise BudgetExceeded("Nilai bantuan harus lebih dari nol.")
+    _take_budget(defn.key, application.fiscal_year, amount, guarded=guarded)
+    region = quota_region(defn, application)
+    if region is not None:
+        _take_quota(defn, application.fiscal_year, region)
+    reservation = BudgetReservation(
+        application_id=application.id, program_key=defn.key,
+        fiscal_year=application.fiscal_year, amount=amount, region_code=region,
+    )
+    db.session.add(reservation)
+    db.session.flush()
+    return reservation
+
+
+def _take_budget(program_key: str, year: int, amount: int, *, guarded: bool) -> None:
+    where = [ProgramBudget.program_key == program_key, ProgramBudget.fiscal_year == year]
+    if not guarded:
+        _take_budget_unguarded(where, amount)
+        return
+    result = db.session.execute(
+        sa.update(ProgramBudget)
+        .where(*where, ProgramBudget.reserved + amount <= ProgramBudget.ceiling)
+        .values(reserved=ProgramBudget.reserved + amount)
+    )
+    if result.rowcount != 1:
+        raise BudgetExceeded(_budget_message(program_key, year))
+
+
+def _take_budget_unguarded(where: list, amount: int) -> None:
+    """Read-check-write: the classic lost-update race, kept only to prove the tests catch it."""
+    budget = db.session.scalar(sa.select(ProgramBudget).where(*where))
+    if budget is None or budget.reserved + amount > budget.ceiling:
+        raise BudgetExceeded("Pagu anggaran tidak mencukupi.")
+    db.session.execute(
+        sa.update(ProgramBudget).where(*where).values(reserved=budget.reserved + amount)
+    )
+
+
+def _budget_message(program_key: str, year: int) -> str:
+    budget = db.session.scalar(
+        sa.select(ProgramBudget).where(
+            ProgramBudget.program_key == program_key, ProgramBudget.fiscal_year == year
+        )
+    )
+    if budget is None:
+        return f"Pagu anggaran program untuk tahun {year} belum ditetapkan."
+    return (
+        f"Pagu anggaran tahun {year} tidak mencukupi: sisa {rupiah(budget.ceiling - budget.reserved)}."
+    )
+
+
+def _take_quota(defn: ProgramDefinition, year: int, region: str) -> None:
+    _ensure_quota_row(defn, year, region)
+    result = db.session.execute(
+        sa.update(RegionQuota)
+        .where(
+            RegionQuota.program_key == defn.key, RegionQuota.fiscal_year == year,
+            RegionQuota.region_code == region, RegionQuota.used < RegionQuota.max_count,
+        )
+        .values(used=RegionQuota.used + 1)
+    )
+    if result.rowcount != 1:
+        raise BudgetExceeded(f"Kuota wilayah {region} untuk tahun {year} sudah penuh.")
+
+
+def _ensure_quota_row(defn: ProgramDefinition, year: int, region: str) -> None:
+    exists = db.session.scalar(
+        sa.select(RegionQuota.id).where(
+            RegionQuota.program_key == defn.key, RegionQuota.fiscal_year == year,
+            RegionQuota.region_code == region,
+        )
+    )
+    if exists is not None:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(RegionQuota(program_key=defn.key, fiscal_year=year, region_code=region,
+                                       max_count=defn.quota.for_area(region)))
+    except IntegrityError:
+        pass  # created by a concurrent approval: the conditional UPDATE decides
+
+
+def release(application: Application) -> BudgetReservation | None:
+    """Give back what the application reserved (rejection, withdrawal, cancellation)."""
+    reservation = db.session.scalar(
+        sa.select(BudgetReservation).where(
+            BudgetReservation.application_id == application.id,
+            BudgetReservation.status == "reserved",
+        )
+    )
+    if reservation is None:
+        return None
+    db.session.execute(
+        sa.update(ProgramBudget)
+        .where(ProgramBudget.program_key == reservation.program_key,
+               ProgramBudget.fiscal_year == reservation.fiscal_year)
+        .values(reserved=ProgramBudget.reserved - reservation.amount)
+    )
+    if reservation.region_code:
+        db.session.execute(
+            sa.update(RegionQuota)
+            .where(RegionQuota.program_key == reservation.program_key,
+                   RegionQuota.fiscal_year == reservation.fiscal_year,
+                   RegionQuota.region_code == reservation.region_code)
+            .values(used=RegionQuota.used - 1)
+        )
+    reservation.status, reservation.released_dt = "released", utcnow()
+    db.session.flush()
+    return reservation
+
+
+def usage(program_key: str, fiscal_year: int) -> Usage | None:
+    budget = db.session.scalar(
+        sa.select(ProgramBudget).where(
+            ProgramBudget.program_key == program_key, ProgramBudget.fiscal_year == fiscal_year
+        )
+    )
+    if budget is None:
+        return None
+    return Usage(program_key, fiscal_year, budget.ceiling, budget.reserved)
+
+
+def usage_by_kecamatan(program_key: str, fiscal_year: int) -> dict[str, tuple[int, int]]:
+    """kecamatan code → (approved count, reserved amount)."""
+    rows = db.session.execute(
+        sa.select(Application.kecamatan_code, sa.func.count(), sa.func.sum(BudgetReservation.amount))
+        .join(Application, Application.id == BudgetReservation.application_id)
+        .where(BudgetReservation.program_key == program_key,
+               BudgetReservation.fiscal_year == fiscal_year,
+               BudgetReservation.status == "reserved")
+        .group_by(Application.kecamatan_code)
+    ).all()
+    return {code: (count, int(total or 0)) for code, count, total in rows if code}
