@@ -6,8 +6,8 @@ import logging
 import secrets
 
 from flask import Flask, g, render_template, request
-from flask_babel import gettext as _
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BuildError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.accounts.models import User
-from app.accounts.roles import ADMIN, AUDITOR, REVIEWER, APPROVER, FINANCE
+from app.accounts.roles import ADMIN, APPROVER, AUDITOR, FINANCE, REVIEWER
 from app.extensions import db
 from app.organizations.models import Membership, Organization, Person
 
