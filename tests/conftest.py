@@ -225,3 +225,26 @@ def programs(db_session):
 
     ensure_reference_data()
     db_session.commit()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from tests.support.browser import chromium
+
+    with chromium() as instance:
+        yield instance
+
+
+@pytest.fixture
+def live_app(pg_committing_app):
+    """A PostgreSQL-backed app with reference data and programs, served on loopback."""
+    from app.demo import ensure_reference_data
+    from app.extensions import db
+    from tests.support.browser import live_server
+
+    with pg_committing_app.app_context():
+        ensure_reference_data()
+        db.session.commit()
+    with live_server(pg_committing_app) as url:
+        pg_committing_app.config["LIVE_URL"] = url
+        yield pg_committing_app

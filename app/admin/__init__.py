@@ -1,0 +1,1 @@
+"""Administration: program periods, budgets, quotas, users and role assignments, imports."""

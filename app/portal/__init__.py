@@ -1,0 +1,1 @@
+"""Applicant portal: program pages, profiles, eligibility pre-check, forms, uploads, status, LPJ."""

@@ -1,0 +1,1 @@
+"""Staff workspace: queues, decisions, surveys, scoring, finance, dashboard."""
