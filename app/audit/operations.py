@@ -48,14 +48,17 @@ def _head() -> tuple[int, str, datetime | None]:
     return row.seq, row.hash, row.occurred_dt
 
 
-def redact(value: Any) -> Any:
-    """Mask anything shaped like a NIK/KK in strings, however deep in lists and dicts."""
+def scrub(value: Any) -> Any:
+    """Mask NIK-shaped strings, and write integral floats as ints (JSONB returns ``1e16`` as
+    ``10000000000000000``): what is hashed is exactly what the database gives back."""
     if isinstance(value, str):
         return _SIXTEEN_DIGITS.sub(MASK, value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, dict):
-        return {str(k): redact(v) for k, v in value.items()}
+        return {str(k): scrub(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [redact(v) for v in value]
+        return [scrub(v) for v in value]
     return value
 
 
@@ -74,8 +77,8 @@ def record(
 ) -> AuditEvent:
     """Append one event to the chain, in the caller's transaction.
 
-    ``summary`` must be JSON data (no floats that JSONB would rewrite); NIK-shaped values in it
-    or in ``reason`` are masked. Identify people by id or blind index, never by plaintext NIK.
+    ``summary`` must be JSON data; NIK-shaped values in it or in ``reason`` are masked. Identify
+    people by id or blind index, never by plaintext NIK.
     """
     _lock_chain()
     last_seq, last_hash, last_dt = _head()
@@ -93,8 +96,8 @@ def record(
         "object_type": object_type,
         "object_id": None if object_id is None else str(object_id),
         "object_version": object_version,
-        "summary": redact(summary or {}),
-        "reason": redact(reason),
+        "summary": scrub(summary or {}),
+        "reason": scrub(reason),
         "request_id": g.get("request_id") if has_request_context() else None,
         "prev_hash": last_hash,
     }

@@ -157,3 +157,11 @@ def test_checkpoint_is_idempotent_for_the_same_head(db_session, audit_keys):
     assert make_checkpoint().id == first.id
     append_events(1)
     assert make_checkpoint().seq == 3
+
+
+def test_numbers_survive_the_database_round_trip(db_session, audit_keys):
+    """Huge ints and integral floats: JSONB rewrites them, the fast encoder may refuse them."""
+    record("test.numbers", summary={"big": 2**70, "float_int": 1e16, "two": 2.0, "tenth": 0.1,
+                                    "tiny": 1e-7, "nested": [{"x": -(2**65)}]})
+    db.session.commit()
+    assert verify_chain(db.session).ok
