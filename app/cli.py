@@ -9,9 +9,13 @@ def init_app(app: Flask) -> None:
     from app.accounts.cli import create_user
     from app.audit.cli import audit_cli
     from app.demo import demo_data
+    from app.notifications.cli import notifications_cli
     from app.programs.cli import programs_cli
     from app.regions.cli import regions_cli
     from app.registers.cli import registers_cli
 
-    for command in (audit_cli, create_user, demo_data, programs_cli, regions_cli, registers_cli):
+    for command in (
+        audit_cli, create_user, demo_data, notifications_cli, programs_cli, regions_cli,
+        registers_cli,
+    ):
         app.cli.add_command(command)

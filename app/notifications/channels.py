@@ -1,0 +1,177 @@
+"""Channels: e-mail (SMTP, .eml files, or memory) and WhatsApp/SMS through an HTTP gateway.
+
+A channel raises ``PermanentFailure`` when retrying cannot help (the address is refused) and
+any other exception for a failure worth retrying.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import smtplib
+import ssl
+import tempfile
+import urllib.error
+import urllib.request
+from email.message import EmailMessage
+from email.utils import formatdate, parseaddr
+from pathlib import Path
+
+from flask import current_app
+
+from app.db import utcnow
+from app.notifications.models import Notification
+from app.notifications.rendering import Rendered, render
+from app.notifications.settings import setting
+
+#: ``app.extensions`` key of the list the ``memory`` mail backend appends to
+MAIL_OUTBOX = "sibantu.mail_outbox"
+#: HTTP statuses from the gateway that are worth retrying
+RETRYABLE_HTTP = {408, 425, 429}
+
+
+class PermanentFailure(Exception):
+    """Retrying will not help: the row goes straight to the dead-letter list."""
+
+
+def send(notification: Notification) -> None:
+    if notification.channel == "email":
+        send_email(notification)
+    elif notification.channel == "whatsapp":
+        send_whatsapp(notification)
+    # in-app rows are "sent" when written: the inbox reads them from the table
+
+
+# --- e-mail ---------------------------------------------------------------------------------
+
+
+def message_id(notification: Notification) -> str:
+    """Stable per row, so a receiving client can drop the duplicate of an at-least-once resend."""
+    domain = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2]
+    return f"<notification-{notification.id}@{domain or 'sibantu.local'}>"
+
+
+def build_email(notification: Notification, rendered: Rendered) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = rendered.subject
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = notification.recipient_address
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = message_id(notification)
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-SIBANTU-Event"] = notification.event_key
+    message.set_content(rendered.text)
+    message.add_alternative(rendered.html, subtype="html")
+    return message
+
+
+def send_email(notification: Notification) -> None:
+    if not notification.recipient_address:
+        raise PermanentFailure("no e-mail address")
+    message = build_email(notification, render(notification))
+    backend = current_app.config.get("MAIL_BACKEND", "smtp")
+    {"smtp": _smtp_send, "file": _file_send, "memory": _memory_send}[backend](message)
+
+
+def _smtp_send(message: EmailMessage) -> None:
+    config = current_app.config
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"],
+                        timeout=setting("NOTIFY_SMTP_TIMEOUT"))
+    try:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        _transmit(smtp, message)
+    finally:
+        _quit_quietly(smtp)
+
+
+def _transmit(smtp: smtplib.SMTP, message: EmailMessage) -> None:
+    try:
+        smtp.send_message(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _ in exc.recipients.values()]
+        if all(code >= 500 for code in codes):
+            raise PermanentFailure(f"recipient refused: {codes}") from exc
+        raise
+    except smtplib.SMTPDataError as exc:
+        if exc.smtp_code >= 500:
+            raise PermanentFailure(f"message refused: {exc.smtp_code}") from exc
+        raise
+
+
+def _quit_quietly(smtp: smtplib.SMTP) -> None:
+    """The message is accepted at the DATA reply; a failing QUIT must not turn that into a retry."""
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
+
+
+def _file_send(message: EmailMessage) -> None:
+    """Development backend (``make run``): one .eml file per message in MAIL_FILE_DIR."""
+    directory = Path(current_app.config["MAIL_FILE_DIR"])
+    directory.mkdir(parents=True, exist_ok=True)
+    number = message["Message-ID"].strip("<>").partition("@")[0]
+    target = directory / f"{utcnow():%Y%m%dT%H%M%S}-{number}.eml"
+    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    with os.fdopen(handle, "wb") as out:
+        out.write(message.as_bytes())
+    os.replace(temporary, target)
+
+
+def _memory_send(message: EmailMessage) -> None:
+    """Test backend: messages are appended to ``app.extensions[MAIL_OUTBOX]``."""
+    current_app.extensions.setdefault(MAIL_OUTBOX, []).append(message)
+
+
+# --- WhatsApp / SMS gateway -----------------------------------------------------------------
+
+
+def normalise_phone(phone: str) -> str:
+    """``0812-3456-7890`` / ``+62 812…`` → ``6281234567890`` (digits, country code 62)."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    return digits
+
+
+def gateway_payload(notification: Notification, rendered: Rendered) -> dict[str, str]:
+    text = f"{rendered.subject}\n\n{rendered.summary}"
+    if rendered.link:
+        text += f"\n\n{rendered.link}"
+    return {
+        "to": normalise_phone(notification.recipient_address or ""),
+        "message": text,
+        "reference": f"sibantu-notification-{notification.id}",
+        "template": notification.template,
+        "language": notification.language,
+    }
+
+
+def send_whatsapp(notification: Notification) -> None:
+    url = current_app.config.get("WA_GATEWAY_URL")
+    if not url or not url.startswith(("http://", "https://")):
+        raise RuntimeError("WA_GATEWAY_URL is not configured")
+    if not notification.recipient_address:
+        raise PermanentFailure("no phone number")
+    payload = gateway_payload(notification, render(notification, html=False))
+    _post_json(url, payload, reference=payload["reference"])
+
+
+def _post_json(url: str, payload: dict[str, str], *, reference: str) -> None:
+    headers = {"Content-Type": "application/json", "Idempotency-Key": reference}
+    token = current_app.config.get("WA_GATEWAY_TOKEN")
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    body = json.dumps(payload).encode()
+    # the scheme is checked in send_whatsapp (http/https only)
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=setting("NOTIFY_HTTP_TIMEOUT")):  # noqa: S310
+            return
+    except urllib.error.HTTPError as exc:
+        if 400 <= exc.code < 500 and exc.code not in RETRYABLE_HTTP:
+            raise PermanentFailure(f"gateway refused the message: HTTP {exc.code}") from exc
+        raise

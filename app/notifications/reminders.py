@@ -1,0 +1,154 @@
+"""Periodic reminders: SLA-overdue tasks, revision deadlines, report (LPJ) due dates, digests.
+
+Run by Celery beat (exactly one beat process) or by the embedded relay thread. Every reminder is
+sent once per due event: the ``*_dt`` marker is set in the same transaction as the outbox rows,
+rows are locked with ``SKIP LOCKED`` so two sweeps never pick the same one, and the event key
+would drop a duplicate anyway. Each sweep commits its own work (it is a task, not a request).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.accounts.models import RoleAssignment, User
+from app.accounts.roles import APPROVER, FINANCE, REVIEWER
+from app.applications.models import Application, Report, StageTask
+from app.common.i18n import JAKARTA
+from app.db import utcnow
+from app.extensions import db
+from app.notifications import events
+from app.notifications.settings import setting
+
+BATCH = 500
+OPEN_REPORT = ("due", "returned")
+DIGEST_ROLES = (REVIEWER, APPROVER, FINANCE)
+
+
+def _today(now: datetime) -> date:
+    return now.astimezone(JAKARTA).date()
+
+
+def _locked(query: sa.Select, model: type) -> list[Any]:
+    return list(db.session.scalars(query.limit(BATCH).with_for_update(skip_locked=True, of=model)))
+
+
+def _open_tasks() -> sa.Select:
+    return sa.select(StageTask).where(StageTask.completed_dt.is_(None)).order_by(StageTask.id)
+
+
+def remind_overdue_tasks(now: datetime) -> int:
+    tasks = _locked(_open_tasks().where(StageTask.due_dt < now, StageTask.reminded_dt.is_(None)),
+                    StageTask)
+    for task in tasks:
+        events.task_overdue(task, events.task_assignees(task))
+        task.reminded_dt = now
+    db.session.commit()
+    return len(tasks)
+
+
+def escalate_overdue_tasks(now: datetime) -> int:
+    late = now - timedelta(hours=setting("NOTIFY_ESCALATE_AFTER_HOURS"))
+    tasks = _locked(_open_tasks().where(StageTask.due_dt < late, StageTask.escalated_dt.is_(None)),
+                    StageTask)
+    for task in tasks:
+        events.overdue_escalation(task, events.agency_heads(task.agency_id))
+        task.escalated_dt = now
+    db.session.commit()
+    return len(tasks)
+
+
+def remind_revision_deadlines(now: datetime) -> int:
+    """Applications back with the applicant whose deadline is near; the event key dedups."""
+    today = _today(now)
+    horizon = today + timedelta(days=setting("NOTIFY_REVISION_REMIND_DAYS"))
+    query = sa.select(Application).where(
+        Application.returned_from.is_not(None),
+        Application.outcome.is_(None),
+        Application.revision_deadline.between(today, horizon),
+    ).order_by(Application.id).limit(BATCH)
+    sent = sum(bool(events.revision_due(a)) for a in db.session.scalars(query))
+    db.session.commit()
+    return sent
+
+
+def _open_reports() -> sa.Select:
+    return sa.select(Report).where(Report.status.in_(OPEN_REPORT)).order_by(Report.id)
+
+
+def remind_reports_due(now: datetime) -> int:
+    today = _today(now)
+    horizon = today + timedelta(days=setting("NOTIFY_REPORT_REMIND_DAYS"))
+    reports = _locked(_open_reports().where(Report.due_date.between(today, horizon),
+                                            Report.reminded_dt.is_(None)), Report)
+    for report in reports:
+        events.report_due(report)
+        report.reminded_dt = now
+    db.session.commit()
+    return len(reports)
+
+
+def notify_reports_overdue(now: datetime) -> int:
+    reports = _locked(_open_reports().where(Report.due_date < _today(now),
+                                            Report.overdue_notified_dt.is_(None)), Report)
+    for report in reports:
+        events.report_overdue(report)
+        report.overdue_notified_dt = now
+    db.session.commit()
+    return len(reports)
+
+
+SWEEPS: dict[str, Callable[[datetime], int]] = {
+    "task_overdue": remind_overdue_tasks,
+    "task_escalated": escalate_overdue_tasks,
+    "revision_due": remind_revision_deadlines,
+    "report_due": remind_reports_due,
+    "report_overdue": notify_reports_overdue,
+}
+
+
+def sweep(now: datetime | None = None) -> dict[str, int]:
+    now = now or utcnow()
+    return {name: run(now) for name, run in SWEEPS.items()}
+
+
+# --- daily digest ---------------------------------------------------------------------------
+
+
+def _staff_with_queues() -> list[User]:
+    query = (
+        sa.select(User)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.role.in_(DIGEST_ROLES), User.is_active)
+        .order_by(User.id)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def queue_counts(user: User, now: datetime) -> dict[str, int]:
+    """Open and overdue tasks in the queues of the user's (agency, role) pairs."""
+    pairs = [(r.agency_id, r.role) for r in user.roles if r.role in DIGEST_ROLES and r.agency_id]
+    if not pairs:
+        return {"open": 0, "overdue": 0}
+    mine = sa.and_(StageTask.completed_dt.is_(None),
+                   sa.tuple_(StageTask.agency_id, StageTask.role).in_(pairs))
+    overdue = sa.func.count().filter(StageTask.due_dt < now)
+    total, late = db.session.execute(sa.select(sa.func.count(), overdue).where(mine)).one()
+    return {"open": total, "overdue": late}
+
+
+def send_daily_digests(now: datetime | None = None) -> int:
+    """From NOTIFY_DIGEST_HOUR (Jakarta) on, once per day and user with open work."""
+    now = now or utcnow()
+    if now.astimezone(JAKARTA).hour < setting("NOTIFY_DIGEST_HOUR"):
+        return 0
+    sent = 0
+    for user in _staff_with_queues():
+        counts = queue_counts(user, now)
+        if counts["open"]:
+            sent += bool(events.daily_digest(user, counts, _today(now)))
+    db.session.commit()
+    return sent

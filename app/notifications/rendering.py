@@ -1,0 +1,196 @@
+"""Rendering a notification when it is sent (or shown in the inbox), in the recipient's language.
+
+Templates live in ``templates/emails/<template>.txt`` (blocks ``subject``, ``summary``,
+``content``) and ``<template>.html``. Their text is Indonesian with the English beside it,
+chosen by ``t(id, en)``; a missing English text falls back to the Indonesian one, and a file
+``<template>.en.txt``/``.en.html`` (or ``.id``) replaces the shared one for that language.
+
+Only ids and short values are stored in the outbox row; objects are loaded here, and secrets
+such as the password-reset link are made now and never stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import current_app, has_request_context, render_template, url_for
+from flask_babel import force_locale
+from werkzeug.routing import BuildError
+
+from app.accounts.models import User
+from app.applications.models import Application, Disbursement, Report, StageTask
+from app.extensions import db
+from app.notifications.models import Notification
+
+#: context keys holding ids, loaded into the object named without ``_id``
+LOADERS: dict[str, type] = {
+    "disbursement_id": Disbursement,
+    "report_id": Report,
+    "task_id": StageTask,
+}
+DATE_KEYS = ("deadline", "due_date", "day")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    summary: str
+    text: str
+    html: str
+    link: str | None
+
+
+def translator(lang: str) -> Callable[..., str]:
+    def t(indonesian: str, english: str | None = None) -> str:
+        return english if lang == "en" and english else indonesian
+
+    return t
+
+
+@contextmanager
+def _environment(lang: str) -> Iterator[None]:
+    """A request context for absolute links (workers have none), in the recipient's locale."""
+    base_url = current_app.config.get("SERVER_NAME_FOR_LINKS", "http://localhost")
+    request = nullcontext() if has_request_context() else current_app.test_request_context(
+        base_url=base_url
+    )
+    with request, force_locale(lang):
+        yield
+
+
+def link(endpoint: str, **values: Any) -> str | None:
+    try:
+        return url_for(endpoint, _external=True, **values)
+    except BuildError:
+        return None
+
+
+def localized(text: Any, lang: str) -> str:
+    if hasattr(text, "id") and hasattr(text, "en"):
+        return text.en if lang == "en" and text.en else text.id
+    return str(text)
+
+
+def _definition(application: Application) -> Any:
+    from app.programs.registry import registry
+
+    try:
+        return registry().pinned(application.program_key, application.definition_version)
+    except LookupError:
+        return None
+
+
+def stage_name(application: Application | None, stage: Any, lang: str) -> str:
+    """A stage's display name from a stored {id, en} text, or from the pinned definition."""
+    if isinstance(stage, dict):
+        return stage.get(lang) or stage.get("id") or ""
+    definition = _definition(application) if application else None
+    if definition is not None and definition.has_stage(stage):
+        return localized(definition.stage(stage).name, lang)
+    return str(stage)
+
+
+def _application_context(application_id: int, lang: str) -> dict[str, Any]:
+    application = db.session.get(Application, application_id)
+    if application is None:
+        return {}
+    definition = _definition(application)
+    return {
+        "application": application,
+        "program_name": localized(definition.name, lang) if definition else application.program_key,
+        "link": link("applications.detail", application_id=application.id),
+    }
+
+
+def _stage_context(context: dict[str, Any], lang: str) -> dict[str, Any]:
+    stage = context["task"].stage if context.get("task") else context.get("stage")
+    if stage is None:
+        return {}
+    return {"stage_label": stage_name(context.get("application"), stage, lang)}
+
+
+def _password_reset_context(notification: Notification) -> dict[str, Any]:
+    """The reset link exists only in the e-mail, made at send time from the current password."""
+    from app.accounts.operations import make_reset_token
+
+    user = db.session.get(User, notification.context.get("user_id"))
+    if user is None or notification.channel != "email":
+        return {}
+    return {"reset_url": link("accounts.reset_password", token=make_reset_token(user))}
+
+
+def _queue_link(notification: Notification) -> dict[str, Any]:
+    return {"link": link("staff.queue") or link("notifications.inbox")}
+
+
+SPECIAL: dict[str, Callable[[Notification], dict[str, Any]]] = {
+    "password_reset": _password_reset_context,
+    "daily_digest": _queue_link,
+}
+
+
+def _stored_values(notification: Notification) -> dict[str, Any]:
+    values: dict[str, Any] = dict(notification.context or {})
+    for key in DATE_KEYS:
+        if isinstance(values.get(key), str):
+            values[key] = date.fromisoformat(values[key])
+    for key, model in LOADERS.items():
+        if key in values:
+            values[key.removesuffix("_id")] = db.session.get(model, values[key])
+    return values
+
+
+def template_context(notification: Notification, lang: str) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "lang": lang,
+        "t": translator(lang),
+        "notification": notification,
+        "recipient": db.session.get(User, notification.recipient_user_id),
+        "link": link("notifications.inbox"),
+    }
+    if notification.application_id:
+        context.update(_application_context(notification.application_id, lang))
+    context.update(_stored_values(notification))
+    context.update(_stage_context(context, lang))
+    special = SPECIAL.get(notification.template)
+    if special:
+        context.update(special(notification))
+    return context
+
+
+def _names(template: str, lang: str, ext: str) -> list[str]:
+    return [f"emails/{template}.{lang}.{ext}", f"emails/{template}.{ext}"]
+
+
+def _text_parts(template: str, lang: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """Subject, summary and full text, all from the plain-text template."""
+    jinja = current_app.jinja_env.select_template(_names(template, lang, "txt"))
+    values = dict(context)
+    current_app.update_template_context(values)
+    blocks = jinja.new_context(values)
+    subject = " ".join("".join(jinja.blocks["subject"](blocks)).split())
+    summary = "".join(jinja.blocks["summary"](blocks)).strip()
+    return subject, summary, jinja.render(values)
+
+
+def render(notification: Notification, *, html: bool = True, lang: str | None = None) -> Rendered:
+    """Subject, summary, text (and HTML) of one notification, in its language unless given."""
+    lang = lang or notification.language or "id"
+    with _environment(lang):
+        context = template_context(notification, lang)
+        subject, summary, text = _text_parts(notification.template, lang, context)
+        body = ""
+        if html:
+            body = render_template(_names(notification.template, lang, "html"), **context,
+                                   subject=subject, summary=summary)
+    return Rendered(subject, summary, text, body, context.get("link"))
+
+
+def headline(notification: Notification, lang: str) -> tuple[str, str, str | None]:
+    """Subject, summary and link for the inbox (no HTML rendered, no secrets made)."""
+    rendered = render(notification, html=False, lang=lang)
+    return rendered.subject, rendered.summary, rendered.link

@@ -1,0 +1,65 @@
+"""Celery tasks. Payloads are ids only (JSON); each task runs in an app context (celery_app.py).
+
+Deliveries go to the ``notifications`` queue; relay, requeue and reminder sweeps to ``sweeps``,
+scheduled by the single beat process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+import redis
+from celery import shared_task
+from flask import current_app
+
+from app.notifications import delivery, relay, reminders
+from app.notifications.celery_app import DELIVER
+from app.notifications.settings import setting
+
+
+def publish_deliveries(ids: Sequence[int]) -> None:
+    """Publish one delivery message per row over a single broker connection."""
+    celery = current_app.extensions["celery"]
+    task = celery.tasks[DELIVER]
+    with celery.producer_or_acquire() as producer:
+        for notification_id in ids:
+            task.apply_async(args=(notification_id,), producer=producer)
+
+
+@shared_task(name=DELIVER)
+def deliver(notification_id: int) -> str:
+    return delivery.deliver(notification_id)
+
+
+@shared_task(name="notifications.relay")
+def relay_outbox() -> int:
+    budget = max(setting("NOTIFY_TASK_SOFT_TIME_LIMIT") / 3, 1)
+    return relay.relay(publish_deliveries, budget_seconds=budget)
+
+
+@shared_task(name="notifications.requeue_lost")
+def requeue_lost() -> int:
+    return len(relay.requeue_lost(publish_deliveries))
+
+
+@shared_task(name="notifications.sweep_reminders")
+def sweep_reminders() -> dict[str, int]:
+    return reminders.sweep()
+
+
+@shared_task(name="notifications.daily_digest")
+def daily_digest() -> int:
+    return reminders.send_daily_digests()
+
+
+@shared_task(name="notifications.noop")
+def noop(counter_key: str | None = None) -> None:
+    """Does nothing but count itself: the baseline of ``bench/notifications.py``."""
+    if counter_key:
+        _redis(current_app.config["REDIS_URL"]).incr(counter_key)
+
+
+@cache
+def _redis(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url)
