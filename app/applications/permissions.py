@@ -49,3 +49,8 @@ def can_edit_application(user: User, application: Application) -> bool:
     defn = registry().pinned(application.program_key, application.definition_version)
     stage = defn.stage(application.stage)
     return "edit" in stage.applicant_may
+
+
+def can_view_document(user: User, document) -> bool:
+    """Whoever may see the application may download its documents (staff reads are audited)."""
+    return can_view_application(user, document.application)

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from urllib.parse import quote
+
+from flask import Blueprint, make_response, render_template
 from flask_login import current_user, login_required
 
-from app.applications.models import Application
-from app.applications.permissions import can_view_application
+from app.applications import documents
+from app.applications.models import Application, Document
+from app.applications.permissions import can_view_application, can_view_document, is_applicant_of
+from app.audit.operations import record_personal_data_read
 from app.common.web import get_or_404, require
 from app.extensions import db
 from app.programs.registry import registry
@@ -21,3 +25,27 @@ def detail(application_id: int):
     return render_template(
         "applications/detail.html", application=application, definition=definition
     )
+
+
+@bp.route("/<int:application_id>/dokumen/<int:document_id>")
+@login_required
+def document(application_id: int, document_id: int):
+    """Download one document: always as an attachment, never sniffed; staff reads are audited."""
+    doc = get_or_404(db.session.get(Document, document_id))
+    require(doc.application_id == application_id and can_view_document(current_user, doc))
+    application = doc.application
+    if not is_applicant_of(current_user, application):
+        record_personal_data_read(current_user, application, f"document:{doc.doc_type}")
+        db.session.commit()
+    response = make_response(documents.read(doc))
+    response.headers["Content-Type"] = doc.content_type
+    response.headers["Content-Disposition"] = _attachment(doc.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _attachment(filename: str) -> str:
+    safe = documents.clean_filename(filename)
+    ascii_name = safe.encode("ascii", "ignore").decode() or "dokumen"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(safe)}"

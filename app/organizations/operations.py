@@ -1,0 +1,171 @@
+"""Organization and personal profiles, bank accounts. Flush and audit; never commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.accounts.models import User
+from app.audit.operations import record
+from app.common.identifiers import holder_name_matches
+from app.extensions import db
+from app.organizations.models import BankAccount, Membership, Organization, Person
+
+#: Organization columns a profile form may set (identifiers arrive already normalised).
+ORG_FIELDS = (
+    "name", "pesantren_type", "nspp", "npsn", "nib", "npwp", "ahu_number", "rat_last_year",
+    "founded_on", "active", "address", "desa_code", "phone", "email", "leader_name",
+)
+#: Person columns a personal profile may set (NIK goes through ``set_nik``).
+PERSON_FIELDS = (
+    "full_name", "birth_date", "gender", "phone", "npwp", "desa_code", "address",
+    "is_civil_servant", "has_fixed_income", "teaching_since",
+)
+#: Facts kept in ``Organization.profile`` (read by eligibility rules as ``org.<name>``).
+PROFILE_FACTS = ("resident_santri",)
+
+
+class ProfileError(Exception):
+    """A refused profile change; ``field`` names the form field concerned (may be None)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+def _unique_clash(org: Organization | None, column: str, value: Any) -> bool:
+    if not value:
+        return False
+    query = sa.select(Organization.id).where(getattr(Organization, column) == value)
+    if org is not None and org.id is not None:
+        query = query.where(Organization.id != org.id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _check_unique(org: Organization | None, values: dict[str, Any]) -> None:
+    labels = {"nspp": "NSPP", "npsn": "NPSN", "ahu_number": "Nomor badan hukum"}
+    for column, label in labels.items():
+        if _unique_clash(org, column, values.get(column)):
+            raise ProfileError(
+                f"{label} ini sudah terdaftar untuk lembaga lain. Hubungi pengurus lembaga "
+                "tersebut untuk diundang sebagai pengelola.", column)
+
+
+def _apply_org(org: Organization, values: dict[str, Any]) -> None:
+    for name in ORG_FIELDS:
+        if name in values:
+            setattr(org, name, values[name] if values[name] != "" else None)
+    facts = {k: values[k] for k in PROFILE_FACTS if k in values and values[k] is not None}
+    org.profile = {**(org.profile or {}), **facts}
+
+
+def create_organization(user: User, kind: str, values: dict[str, Any]) -> Organization:
+    """A new organization profile with ``user`` as its owner."""
+    _check_unique(None, values)
+    org = Organization(kind=kind, name=values["name"])
+    _apply_org(org, values)
+    db.session.add(org)
+    db.session.flush()
+    db.session.add(Membership(user_id=user.id, organization_id=org.id, role="owner"))
+    db.session.flush()
+    record("organization.created", actor=user, actor_role="applicant",
+           object_type="organization", object_id=org.id, summary={"kind": kind})
+    return org
+
+
+def update_organization(org: Organization, user: User, values: dict[str, Any]) -> Organization:
+    _check_unique(org, values)
+    _apply_org(org, values)
+    db.session.flush()
+    record("organization.updated", actor=user, actor_role="applicant",
+           object_type="organization", object_id=org.id,
+           summary={"fields": sorted(k for k in values if k in ORG_FIELDS + PROFILE_FACTS)})
+    return org
+
+
+def _nik_taken(nik: str, person: Person | None) -> bool:
+    from app.common import pii
+
+    query = sa.select(Person.id).where(Person.nik_bidx == pii.blind_index(nik, purpose="nik"))
+    if person is not None and person.id is not None:
+        query = query.where(Person.id != person.id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def save_personal_profile(user: User, values: dict[str, Any], nik: str | None) -> Person:
+    """Create or update the person linked to ``user`` (``User.person_id``)."""
+    person = db.session.get(Person, user.person_id) if user.person_id else None
+    if nik and _nik_taken(nik, person):
+        raise ProfileError("NIK ini sudah terdaftar atas nama orang lain di SIBANTU. Hubungi "
+                           "petugas bila menurut Anda ini keliru.", "nik")
+    created = person is None
+    if created:
+        person = Person(full_name=values["full_name"], created_by_user_id=user.id)
+        db.session.add(person)
+    for name in PERSON_FIELDS:
+        if name in values:
+            setattr(person, name, values[name] if values[name] != "" else None)
+    if nik:
+        person.set_nik(nik)
+    db.session.flush()
+    user.person_id = person.id
+    db.session.flush()
+    record("person.created" if created else "person.updated", actor=user, actor_role="applicant",
+           object_type="person", object_id=person.id,
+           summary={"fields": sorted(k for k in values if k in PERSON_FIELDS)})
+    return person
+
+
+def create_nominated_person(operator: User, values: dict[str, Any], nik: str) -> Person:
+    """A resident nominated by a village operator (NIK encrypted, blind-indexed)."""
+    person = Person(full_name=values["full_name"], created_by_user_id=operator.id)
+    for name in PERSON_FIELDS:
+        if name in values and values[name] not in ("", None):
+            setattr(person, name, values[name])
+    person.set_nik(nik)
+    db.session.add(person)
+    db.session.flush()
+    record("person.created", actor=operator, actor_role="village_operator",
+           object_type="person", object_id=person.id, summary={"nominated": True})
+    return person
+
+
+def current_account(*, organization: Organization | None = None,
+                    person: Person | None = None) -> BankAccount | None:
+    owner = (BankAccount.organization_id == organization.id if organization
+             else BankAccount.person_id == person.id)
+    return db.session.scalar(
+        sa.select(BankAccount).where(owner, BankAccount.is_current.is_(True))
+        .order_by(BankAccount.id.desc()).limit(1)
+    )
+
+
+def set_bank_account(user: User, *, bank_name: str, number: str, holder_name: str,
+                     organization: Organization | None = None,
+                     person: Person | None = None) -> BankAccount:
+    """Record a new current account; the earlier one stays on record with ``is_current`` false.
+
+    The holder must be the applicant itself (an account in the pesantren's or the person's own
+    name), compared with ``holder_name_matches``.
+    """
+    owner_name = organization.name if organization else person.full_name
+    if not holder_name_matches(holder_name, owner_name):
+        raise ProfileError(
+            f"Nama pemilik rekening harus sama dengan nama pemohon ({owner_name}).", "holder_name")
+    previous = current_account(organization=organization, person=person)
+    if previous is not None:
+        previous.is_current = False
+    account = BankAccount(
+        organization_id=organization.id if organization else None,
+        person_id=person.id if person else None,
+        bank_name=bank_name.strip(), holder_name=holder_name.strip(),
+    )
+    account.set_number(number)
+    db.session.add(account)
+    db.session.flush()
+    record("bank_account.set", actor=user, object_type="bank_account", object_id=account.id,
+           summary={"organization_id": account.organization_id, "person_id": account.person_id,
+                    "last4": account.number_last4,
+                    "replaces": previous.id if previous is not None else None})
+    return account

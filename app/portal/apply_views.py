@@ -1,0 +1,332 @@
+"""Applying: choose who applies, pre-check, the form in steps, documents, submit, later actions."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.applications import workflow
+from app.applications.facts import today
+from app.applications.models import Application
+from app.applications.operations import ApplicationError
+from app.applications.permissions import is_applicant_of
+from app.common.web import get_or_404, require
+from app.extensions import db
+from app.organizations.models import Organization, Person
+from app.organizations.operations import ProfileError, current_account
+from app.portal import operations, queries
+from app.portal.permissions import can_act_as_applicant, can_apply_as, can_fill_application
+from app.portal.views import application_or_404, bp, desa_choices, lang
+from app.programs.registry import registry
+from forms.portal import BankAccountForm, ReasonForm
+from forms.programs import form_module
+
+STEPS = (("isian", "portal.form_step"), ("dokumen", "portal.documents_step"),
+         ("kirim", "portal.submit_step"))
+
+
+def _definition_or_404(key: str):
+    defn = registry().current(key)
+    if defn is None:
+        abort(404)
+    return defn
+
+
+def _candidates(defn) -> list:
+    """The profiles this user may apply with for this program."""
+    orgs = [o for o in queries.my_organizations(current_user) if o.kind in defn.applicant_kinds]
+    person = (db.session.get(Person, current_user.person_id)
+              if current_user.person_id and "perorangan" in defn.applicant_kinds else None)
+    return orgs + ([person] if person else [])
+
+
+def _party_from(values) -> Organization | Person:
+    if values.get("lembaga"):
+        party = db.session.get(Organization, values.get("lembaga", type=int) or 0)
+    elif values.get("pribadi") and current_user.person_id:
+        party = db.session.get(Person, current_user.person_id)
+    else:
+        party = None
+    require(can_apply_as(current_user, get_or_404(party)))
+    return party
+
+
+@bp.route("/program/<key>/ajukan")
+@login_required
+def choose(key: str):
+    defn = _definition_or_404(key)
+    return render_template("portal/choose.html", defn=defn, candidates=_candidates(defn))
+
+
+@bp.route("/program/<key>/cek")
+@login_required
+def precheck(key: str):
+    defn = _definition_or_404(key)
+    party = _party_from(request.args)
+    kind = party.kind if isinstance(party, Organization) else "perorangan"
+    if kind not in defn.applicant_kinds:
+        abort(404)
+    preview = queries.preview_application(defn, party)
+    return render_template(
+        "portal/precheck.html", defn=defn, party=party, is_org=isinstance(party, Organization),
+        results=queries.eligibility_report(defn, preview), period=queries.period_of(defn),
+        today=today(), documents=queries.proposal_documents(defn, kind))
+
+
+@bp.route("/program/<key>/mulai", methods=["POST"])
+@login_required
+def start(key: str):
+    defn = _definition_or_404(key)
+    party = _party_from(request.form)
+    is_org = isinstance(party, Organization)
+    try:
+        application = operations.start_application(
+            current_user, defn.key, organization=party if is_org else None,
+            person=None if is_org else party)
+    except ApplicationError as refused:
+        flash(str(refused), "error")
+        return redirect(url_for("portal.choose", key=key))
+    db.session.commit()
+    flash(_("Draf permohonan dibuat. Isian Anda tersimpan setiap kali Anda menekan Simpan."),
+          "success")
+    return redirect(url_for("portal.form_step", application_id=application.id))
+
+
+# ---------------------------------------------------------------- the form in steps
+
+
+def _editable_or_404(application_id: int) -> Application:
+    application = application_or_404(application_id)
+    require(can_fill_application(current_user, application))
+    return application
+
+
+def _step_context(application: Application, step: str) -> dict:
+    defn = workflow.definition_of(application)
+    return {"application": application, "defn": defn, "step": step, "steps": STEPS,
+            "revision": application.stage in defn.revision_stages}
+
+
+def _program_form(application: Application):
+    module = form_module(workflow.definition_of(application).form)
+    form = module.ApplicationForm(data=module.initial_data(application.answers or {}))
+    for field in form:
+        if field.name.endswith("desa_code"):
+            field.choices = desa_choices(_("— pilih desa/kelurahan —"))
+    return module, form
+
+
+@bp.route("/permohonan/<int:application_id>/isian", methods=["GET", "POST"])
+@login_required
+def form_step(application_id: int):
+    application = _editable_or_404(application_id)
+    module, form = _program_form(application)
+    if form.validate_on_submit():
+        answers, amount = module.to_answers(form)
+        operations.save_answers(application, current_user, answers, amount)
+        db.session.commit()
+        flash(_("Isian tersimpan."), "success")
+        if request.form.get("next") == "stay":
+            return redirect(url_for("portal.form_step", application_id=application.id))
+        return redirect(url_for("portal.documents_step", application_id=application.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("portal/form_step.html", form=form,
+                           **_step_context(application, "isian")), status
+
+
+def _uploaded_files(allowed: list) -> list[tuple[str, str, bytes]]:
+    files = []
+    for requirement in allowed:
+        storage = request.files.get(f"doc-{requirement.type}")
+        if storage is not None and storage.filename:
+            files.append((requirement.type, storage.filename, storage.read()))
+    return files
+
+
+def _documents_context(application: Application) -> dict:
+    defn = workflow.definition_of(application)
+    return {"uploadable": queries.uploadable_documents(defn, application),
+            "current": queries.current_documents(application),
+            "earlier": queries.earlier_versions(application),
+            "missing": {d.type for d in queries.missing_documents(defn, application)}}
+
+
+@bp.route("/permohonan/<int:application_id>/dokumen", methods=["GET", "POST"])
+@login_required
+def documents_step(application_id: int):
+    application = application_or_404(application_id)
+    require(is_applicant_of(current_user, application))
+    allowed = queries.uploadable_documents(workflow.definition_of(application), application)
+    back = request.values.get("kembali") == "status"
+    if not allowed or (not back and not can_fill_application(current_user, application)):
+        abort(404)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        files = _uploaded_files(allowed)
+        if not files:
+            errors["_form"] = _("Pilih minimal satu berkas untuk diunggah.")
+        else:
+            result = operations.upload(application, current_user, files)
+            db.session.commit()
+            errors = result.errors
+            if result.stored:
+                flash(_("%(n)s berkas tersimpan.", n=len(result.stored)), "success")
+        if not errors:
+            target = "portal.application" if back else "portal.documents_step"
+            return redirect(url_for(target, application_id=application.id))
+    if back:
+        context = status_context(application)
+        context["upload_errors"] = errors
+        return render_template("portal/application.html", **context), 422 if errors else 200
+    return render_template("portal/documents_step.html", errors=errors,
+                           **_documents_context(application),
+                           **_step_context(application, "dokumen")), 422 if errors else 200
+
+
+def _answer_rows(application: Application) -> list[tuple[str, object]]:
+    _, form = _program_form(application)
+    rows = []
+    for field in form:
+        if field.type in ("CSRFTokenField", "HiddenField"):
+            continue
+        value = (application.answers or {}).get(field.name)
+        if field.type == "SelectField" and value:
+            value = next((c[1] for c in _flat_choices(field) if c[0] == value), value)
+        rows.append((str(field.label.text), value))
+    return rows
+
+
+def _flat_choices(field) -> list:
+    if isinstance(field.choices, dict):
+        return [c for group in field.choices.values() for c in group]
+    return list(field.choices or [])
+
+
+def _submit_context(application: Application) -> dict:
+    defn = workflow.definition_of(application)
+    return {"answers": _answer_rows(application),
+            "results": queries.eligibility_report(defn, application),
+            "missing": queries.missing_documents(defn, application),
+            "current": queries.current_documents(application),
+            "due": queries.proposal_documents(defn, queries.applicant_kind(application)),
+            "transition": operations.submission_transition(current_user, application),
+            "period": queries.period_of(defn), "today": today()}
+
+
+@bp.route("/permohonan/<int:application_id>/kirim", methods=["GET", "POST"])
+@login_required
+def submit_step(application_id: int):
+    application = _editable_or_404(application_id)
+    reasons: list[str] = []
+    if request.method == "POST":
+        try:
+            operations.submit(application, current_user)
+        except workflow.AlreadyHandled as stale:
+            db.session.rollback()
+            flash(stale.message, "warning")
+            return redirect(url_for("portal.application", application_id=application_id))
+        except workflow.WorkflowRefused as refused:
+            db.session.rollback()
+            reasons = _reasons(refused)
+            application = application_or_404(application_id)
+        else:
+            db.session.commit()
+            flash(_("Permohonan terkirim. Anda akan diberi tahu setiap ada perkembangan."),
+                  "success")
+            return redirect(url_for("portal.application", application_id=application.id))
+    return render_template("portal/submit_step.html", reasons=reasons,
+                           **_submit_context(application),
+                           **_step_context(application, "kirim")), 422 if reasons else 200
+
+
+def _reasons(refused: workflow.WorkflowRefused) -> list[str]:
+    """Every reason the engine gave (all refusing guards), in the page's language."""
+    cause = refused.__cause__
+    details = getattr(cause, "reasons", None)
+    if details:
+        return [r.get(lang()) or r.get("id") for r in details]
+    return [refused.message_en if lang() == "en" else refused.message]
+
+
+# ---------------------------------------------------------------- status page and later actions
+
+
+def status_context(application: Application) -> dict:
+    defn = workflow.definition_of(application)
+    party = queries.party_of(application)
+    stage = defn.stage(application.stage)
+    actions = [t for t in workflow.available_actions(current_user, application)
+               if not ("edit" in stage.applicant_may and t.action in operations.SUBMIT_ACTIONS)]
+    is_org = isinstance(party, Organization)
+    task = queries.open_task(application)
+    return {
+        "application": application, "defn": defn, "stage": stage, "party": party,
+        "timeline": queries.timeline(application, lang(), _("Pemohon")),
+        "task": task, "handler": queries.agency_name(task),
+        "documents": queries.current_documents(application),
+        "uploadable": queries.uploadable_documents(defn, application),
+        "actions": [t for t in actions if t.action != "withdraw"],
+        "withdraw": next((t for t in actions if t.action == "withdraw"), None),
+        "can_edit": can_fill_application(current_user, application),
+        "can_act": can_act_as_applicant(current_user, application),
+        "revision": application.stage in defn.revision_stages,
+        "bank_form": BankAccountForm(formdata=None) if _may_correct_bank(stage) else None,
+        "account": current_account(organization=party if is_org else None,
+                                   person=None if is_org else party),
+        "disbursements": queries.disbursements(application),
+        "reports": queries.reports(application), "reason_form": ReasonForm(formdata=None),
+        "missing": {d.type for d in queries.missing_documents(defn, application)},
+        "upload_errors": {}, "today": today(),
+    }
+
+
+def _may_correct_bank(stage) -> bool:
+    return "correct_bank_account" in stage.applicant_may
+
+
+@bp.route("/permohonan/<int:application_id>/aksi", methods=["POST"])
+@login_required
+def act(application_id: int):
+    application = application_or_404(application_id)
+    require(can_act_as_applicant(current_user, application))
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        operations.act(application, current_user, request.form.get("action", ""),
+                       reason=form.reason.data, seen_version=request.form.get("version", type=int))
+    except workflow.WorkflowRefused as refused:
+        db.session.rollback()
+        for reason in _reasons(refused):
+            flash(reason, "error")
+        return redirect(url_for("portal.application", application_id=application_id))
+    db.session.commit()
+    flash(_("Terkirim. Tahap permohonan telah diperbarui."), "success")
+    return redirect(url_for("portal.application", application_id=application_id))
+
+
+@bp.route("/permohonan/<int:application_id>/rekening", methods=["POST"])
+@login_required
+def correct_bank(application_id: int):
+    application = application_or_404(application_id)
+    require(can_act_as_applicant(current_user, application))
+    defn = workflow.definition_of(application)
+    if not _may_correct_bank(defn.stage(application.stage)):
+        abort(404)
+    form = BankAccountForm()
+    if form.validate_on_submit():
+        try:
+            operations.correct_bank_account(application, current_user,
+                                            bank_name=form.bank_name.data,
+                                            number=form.number.data,
+                                            holder_name=form.holder_name.data)
+        except ProfileError as refused:
+            form[refused.field or "holder_name"].errors.append(refused.message)
+        else:
+            db.session.commit()
+            flash(_("Rekening baru tersimpan. Rekening lama tetap tercatat."), "success")
+            return redirect(url_for("portal.application", application_id=application_id))
+    context = status_context(application)
+    context["bank_form"] = form
+    return render_template("portal/application.html", **context), 422

@@ -1,0 +1,112 @@
+"""Applicant-side state changes. They call the domain operations, flush, and never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.accounts.models import User
+from app.applications import documents, workflow
+from app.applications import operations as applications
+from app.applications.models import Application, Decision
+from app.extensions import db
+from app.organizations import operations as organizations
+from app.organizations.models import BankAccount, Organization, Person
+from app.portal import queries
+from workflows import Transition
+
+#: applicant actions fired from the form's last step rather than from the status page
+SUBMIT_ACTIONS = ("submit", "submit_confirmed", "resubmit")
+
+
+@dataclass
+class UploadResult:
+    stored: list[str] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def start_application(user: User, key: str, *, organization: Organization | None = None,
+                      person: Person | None = None) -> Application:
+    """A draft pinned to the program's current definition, prefilled from the profile."""
+    application = applications.create_draft(key, owner=user, organization=organization,
+                                            person=person)
+    prefill = {}
+    if organization is not None and (organization.profile or {}).get("resident_santri") is not None:
+        prefill["resident_santri"] = organization.profile["resident_santri"]
+    if prefill:
+        applications.update_answers(application, user, prefill)
+    return application
+
+
+def save_answers(application: Application, user: User, answers: dict,
+                 amount_requested: int | None) -> Application:
+    return applications.update_answers(application, user, answers,
+                                       amount_requested=amount_requested)
+
+
+def upload(application: Application, user: User,
+           files: list[tuple[str, str, bytes]]) -> UploadResult:
+    """Attach each (doc_type, filename, content); a refused file leaves the others stored."""
+    result = UploadResult()
+    for doc_type, filename, content in files:
+        try:
+            with db.session.begin_nested():
+                documents.attach(application, doc_type, filename, content, user)
+        except documents.DocumentRejected as refused:
+            result.errors[doc_type] = str(refused)
+        else:
+            result.stored.append(doc_type)
+    return result
+
+
+def submission_transition(user: User, application: Application) -> Transition | None:
+    """The applicant's submit action at this stage (resubmit after a revision request).
+
+    Beasiswa MBR: a school submits the confirmed application, a parent the plain one.
+    """
+    available = {t.action: t for t in workflow.available_actions(user, application)}
+    if "resubmit" in available:
+        return available["resubmit"]
+    if queries.applicant_kind(application) == "sekolah" and "submit_confirmed" in available:
+        return available["submit_confirmed"]
+    return available.get("submit")
+
+
+def _fields_from_answers(transition: Transition, application: Application) -> dict:
+    answers = application.answers or {}
+    return {spec.name: answers[spec.name] for spec in transition.requires_fields
+            if answers.get(spec.name) is not None}
+
+
+def submit(application: Application, user: User) -> Decision:
+    transition = submission_transition(user, application)
+    if transition is None:
+        raise workflow.WorkflowRefused(
+            "unknown_action", "Permohonan ini tidak dapat dikirim pada tahap ini.",
+            "This application cannot be sent at this stage.")
+    return workflow.fire(application, transition.action, user,
+                         fields=_fields_from_answers(transition, application),
+                         seen_version=application.version)
+
+
+def act(application: Application, user: User, action: str, *, reason: str | None,
+        seen_version: int | None) -> Decision:
+    """Fire one of the applicant's own transitions (sign, submit_report, submit_lpj, withdraw…)."""
+    allowed = {t.action for t in workflow.available_actions(user, application)}
+    if action not in allowed:
+        raise workflow.WorkflowRefused(
+            "unknown_action", "Tindakan ini tidak tersedia untuk Anda pada tahap ini.",
+            "This action is not available to you at this stage.")
+    transition = workflow.definition_of(application).find_transition(application.stage, action)
+    return workflow.fire(application, action, user, reason=reason,
+                         fields=_fields_from_answers(transition, application),
+                         seen_version=seen_version)
+
+
+def correct_bank_account(application: Application, user: User, *, bank_name: str, number: str,
+                         holder_name: str) -> BankAccount:
+    party = queries.party_of(application)
+    if isinstance(party, Organization):
+        return organizations.set_bank_account(user, bank_name=bank_name, number=number,
+                                              holder_name=holder_name, organization=party)
+    return organizations.set_bank_account(user, bank_name=bank_name, number=number,
+                                          holder_name=holder_name, person=party)

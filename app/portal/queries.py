@@ -1,0 +1,302 @@
+"""Read-only views of applications for the applicant: checklist, blockers, timeline, dashboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.accounts.models import User
+from app.agencies.models import Agency
+from app.applications import workflow
+from app.applications.eligibility import precheck
+from app.applications.models import Application, Disbursement, Document, Report, StageTask
+from app.db import utcnow
+from app.extensions import db
+from app.organizations.models import Membership, Organization, Person
+from app.programs.models import Program
+from workflows import ProgramDefinition, Stage
+from workflows.guards import documents_due
+from workflows.model import AllOf, AnyOf, Condition, Not
+
+
+def party_of(application: Application) -> Organization | Person:
+    if application.organization_id:
+        return db.session.get(Organization, application.organization_id)
+    return db.session.get(Person, application.person_id)
+
+
+def applicant_kind(application: Application) -> str:
+    party = party_of(application)
+    return party.kind if isinstance(party, Organization) else "perorangan"
+
+
+# ---------------------------------------------------------------- programs
+
+
+@dataclass(frozen=True)
+class Period:
+    opens: date
+    closes: date
+    is_open: bool
+
+    def contains(self, day: date) -> bool:
+        return self.is_open and self.opens <= day <= self.closes
+
+
+def period_of(defn: ProgramDefinition) -> Period:
+    """The admin-managed window on the Program row if set, else the definition's window."""
+    program = db.session.get(Program, defn.key)
+    opens = (program.window_opens if program and program.window_opens else defn.window.opens)
+    closes = (program.window_closes if program and program.window_closes else defn.window.closes)
+    return Period(opens, closes, program.is_open if program else True)
+
+
+def proposal_documents(defn: ProgramDefinition, kind: str | None = None) -> list:
+    """Documents due with the proposal (applicant's own), for this kind of applicant."""
+    return [d for d in defn.documents
+            if d.stage in (None, defn.initial_stage) and d.uploaded_by == "applicant"
+            and (kind is None or d.applies_to(kind))]
+
+
+# ---------------------------------------------------------------- eligibility
+
+
+def rule_facts(check: Any) -> list[str]:
+    """Every fact a rule's check reads (walks all/any/not)."""
+    if isinstance(check, Condition):
+        return [check.fact]
+    if isinstance(check, AllOf | AnyOf):
+        return [f for item in check.items for f in rule_facts(item)]
+    if isinstance(check, Not):
+        return rule_facts(check.item)
+    return []
+
+
+def where_to_fix(defn: ProgramDefinition, rule_key: str) -> list[str]:
+    """Where the applicant can change what a rule reads: ``answers:<field>``, ``org:<field>``…"""
+    rule = next((r for r in defn.eligibility if r.key == rule_key), None)
+    if rule is None:
+        return []
+    places = []
+    for fact in rule_facts(rule.check):
+        scope, _, name = fact.partition(".")
+        if scope in ("answers", "org", "person") and name not in ("kind", "has_bank_account"):
+            places.append(f"{scope}:{name}")
+        elif name == "has_bank_account":
+            places.append(f"{scope}:bank")
+    return list(dict.fromkeys(places))
+
+
+def eligibility_report(defn: ProgramDefinition, application: Application) -> list[dict]:
+    """Each rule passed/failed/unknown with its reason, hint and where to fix it."""
+    results = precheck(defn, application)
+    for result in results:
+        result["fix"] = where_to_fix(defn, result["key"])
+    return results
+
+
+def preview_application(defn: ProgramDefinition, party: Organization | Person) -> Application:
+    """A transient application (never added to the session) for a pre-check before a draft."""
+    is_org = isinstance(party, Organization)
+    return Application(
+        program_key=defn.key, definition_version=defn.version, stage=defn.initial_stage,
+        fiscal_year=defn.budget_year(window_opens=period_of(defn).opens) or date.today().year,
+        organization_id=party.id if is_org else None, person_id=None if is_org else party.id,
+        answers={},
+    )
+
+
+# ---------------------------------------------------------------- documents
+
+
+def current_documents(application: Application) -> dict[str, Document]:
+    rows = db.session.scalars(sa.select(Document).where(
+        Document.application_id == application.id, Document.is_current.is_(True)))
+    return {d.doc_type: d for d in rows}
+
+
+def earlier_versions(application: Application) -> dict[str, int]:
+    rows = db.session.execute(
+        sa.select(Document.doc_type, sa.func.count()).where(
+            Document.application_id == application.id, Document.is_current.is_(False))
+        .group_by(Document.doc_type))
+    return dict(rows.all())
+
+
+def uploadable_documents(defn: ProgramDefinition, application: Application) -> list:
+    """What the applicant may upload now: the proposal set at edit stages, else this stage's.
+
+    At a report revision, the documents of the stage that leads to the returning one.
+    """
+    stage = defn.stage(application.stage)
+    if "upload" not in stage.applicant_may or application.is_closed:
+        return []
+    kind = applicant_kind(application)
+    if "edit" in stage.applicant_may:
+        return proposal_documents(defn, kind)
+    stages = {stage.key}
+    if application.returned_from:
+        stages |= {t.from_stage for t in defn.transitions if t.to == application.returned_from}
+    return [d for d in defn.documents if d.stage in stages and d.uploaded_by == "applicant"
+            and d.applies_to(kind)]
+
+
+def missing_documents(defn: ProgramDefinition, application: Application) -> list:
+    have = set(current_documents(application))
+    due = documents_due(defn, application.stage, applicant_kind(application))
+    return [d for d in due if d.type not in have]
+
+
+# ---------------------------------------------------------------- timeline
+
+
+def agency_names() -> dict[int, Agency]:
+    return {a.id: a for a in db.session.scalars(sa.select(Agency))}
+
+
+def open_task(application: Application) -> StageTask | None:
+    return db.session.scalar(sa.select(StageTask).where(
+        StageTask.application_id == application.id, StageTask.completed_dt.is_(None)))
+
+
+def agency_name(task: StageTask | None) -> str | None:
+    if task is None or task.agency_id is None:
+        return None
+    agency = db.session.get(Agency, task.agency_id)
+    return agency.name if agency else None
+
+
+def _label(text: Any, lang: str) -> str:
+    if text is None:
+        return ""
+    return getattr(text, lang, None) or text.id
+
+
+def upcoming_stages(defn: ProgramDefinition, application: Application) -> list[Stage]:
+    """The usual path from here to completion (no returns, rejections or corrections)."""
+    start = application.stage
+    path: list[Stage] = []
+    if start in defn.revision_stages and application.returned_from:
+        start = application.returned_from
+        path.append(defn.stage(start))
+    seen = {application.stage, start}
+    key = start
+    while True:
+        nxt = next((t.to for t in defn.transitions
+                    if t.from_stage == key and defn.has_stage(t.to) and t.to not in seen
+                    and t.to not in defn.revision_stages
+                    and defn.stage(t.to).outcome in (None, "completed")), None)
+        if nxt is None:
+            return path
+        seen.add(nxt)
+        path.append(defn.stage(nxt))
+        key = nxt
+
+
+def timeline(application: Application, lang: str, applicant_label: str) -> list[dict]:
+    defn = workflow.definition_of(application)
+    agencies = agency_names()
+    items = []
+    for decision in application.decisions:
+        transition = defn.find_transition(decision.from_stage, decision.action)
+        agency = agencies.get(decision.agency_id)
+        items.append({
+            "title": _label(transition.label if transition else None, lang) or decision.action,
+            "time": decision.created_dt,
+            "actor": agency.name if agency else applicant_label,
+            "note": decision.reason,
+        })
+    stage = defn.stage(application.stage)
+    task = open_task(application)
+    agency = agencies.get(task.agency_id) if task else None
+    state = "done" if stage.terminal else "current"
+    items.append({"title": _label(stage.name, lang), "state": state, "time": None,
+                  "actor": agency.name if agency else None, "note": None,
+                  "due": task.due_dt if task else application.revision_deadline})
+    if not stage.terminal:
+        items += [{"title": _label(s.name, lang), "state": "upcoming", "time": None,
+                   "actor": None, "note": None} for s in upcoming_stages(defn, application)]
+    return items
+
+
+def disbursements(application: Application) -> list[dict]:
+    defn = workflow.definition_of(application)
+    rows = db.session.scalars(sa.select(Disbursement).where(
+        Disbursement.application_id == application.id)
+        .order_by(Disbursement.tranche_no, Disbursement.attempt))
+    tranches = defn.funding.tranches
+    return [{"row": d, "label": tranches[d.tranche_no - 1].label
+             if 0 < d.tranche_no <= len(tranches) else str(d.tranche_no)} for d in rows]
+
+
+def reports(application: Application) -> list[Report]:
+    return list(db.session.scalars(sa.select(Report).where(
+        Report.application_id == application.id).order_by(Report.due_date)))
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+def my_organizations(user: User) -> list[Organization]:
+    return list(db.session.scalars(
+        sa.select(Organization).join(Membership, Membership.organization_id == Organization.id)
+        .where(Membership.user_id == user.id).order_by(Organization.name)))
+
+
+def my_applications(user: User, limit: int = 50) -> list[Application]:
+    orgs = sa.select(Membership.organization_id).where(Membership.user_id == user.id)
+    return list(db.session.scalars(
+        sa.select(Application).where(sa.or_(
+            Application.owner_user_id == user.id, Application.organization_id.in_(orgs),
+            Application.nominated_by_user_id == user.id))
+        .order_by(Application.id.desc()).limit(limit)))
+
+
+def stage_tone(defn: ProgramDefinition, application: Application) -> str:
+    stage = defn.stage(application.stage)
+    if stage.terminal:
+        return {"completed": "success", "approved": "success", "rejected": "danger"}.get(
+            stage.outcome or "", "neutral")
+    if stage.key == defn.initial_stage:
+        return "neutral"
+    if stage.actor == "applicant":
+        return "warning"
+    return "info"
+
+
+def needs_action(user: User, application: Application) -> dict | None:
+    """What the applicant should do now, if anything: continue, fix, sign, report…"""
+    if application.is_closed:
+        return None
+    defn = workflow.definition_of(application)
+    stage = defn.stage(application.stage)
+    if stage.actor != "applicant":
+        return None
+    if stage.key == defn.initial_stage:
+        kind = "draft"
+    elif stage.key in defn.revision_stages:
+        kind = "revision"
+    else:
+        kind = "action"
+    return {"kind": kind, "stage": stage, "deadline": application.revision_deadline}
+
+
+def due_reports(applications: list[Application]) -> list[tuple[Application, Report]]:
+    by_id = {a.id: a for a in applications}
+    if not by_id:
+        return []
+    rows = db.session.scalars(sa.select(Report).where(
+        Report.application_id.in_(by_id), Report.status.in_(("due", "returned")))
+        .order_by(Report.due_date))
+    return [(by_id[r.application_id], r) for r in rows]
+
+
+def is_overdue(moment: datetime | date | None) -> bool:
+    if moment is None:
+        return False
+    if isinstance(moment, datetime):
+        return moment < utcnow()
+    return moment < date.today()
