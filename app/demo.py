@@ -41,11 +41,13 @@ DEMO_APPLICANTS = [
 ]
 
 
-def ensure_reference_data() -> None:
+def ensure_reference_data(program_keys: set[str] | None = None) -> None:
+    """Regions, agencies and the programs (all current definitions, or the keys given)."""
     load_reference_regions()
     ensure_agencies()
     for defn in registry().current_definitions():
-        programs.sync_program(defn)
+        if program_keys is None or defn.key in program_keys:
+            programs.sync_program(defn)
 
 
 def ensure_demo_users() -> list[tuple[str, str]]:

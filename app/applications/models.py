@@ -38,6 +38,7 @@ class Application(db.Model):
         ),
         sa.Index("ix_applications_program_stage", "program_key", "stage", "id"),
         sa.Index("ix_applications_kecamatan", "kecamatan_code", "id"),
+        sa.Index("ix_applications_program_year_stage", "program_key", "fiscal_year", "stage"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -164,6 +165,24 @@ class StageTask(db.Model):
         sa.Index(
             "ix_stage_tasks_open_queue",
             "agency_id",
+            "due_dt",
+            "id",
+            postgresql_where=sa.text("completed_dt IS NULL"),
+            sqlite_where=sa.text("completed_dt IS NULL"),
+        ),
+        sa.Index(
+            "ix_stage_tasks_open_role_queue",
+            "agency_id",
+            "role",
+            "due_dt",
+            "id",
+            postgresql_where=sa.text("completed_dt IS NULL"),
+            sqlite_where=sa.text("completed_dt IS NULL"),
+        ),
+        sa.Index(
+            "ix_stage_tasks_open_stage_queue",
+            "agency_id",
+            "stage",
             "due_dt",
             "id",
             postgresql_where=sa.text("completed_dt IS NULL"),

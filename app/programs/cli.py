@@ -22,20 +22,19 @@ programs_cli = click.Group("programs", help="Program definitions (workflows/defi
 @with_appcontext
 def validate(files: tuple[Path, ...], no_db: bool) -> None:
     """Validate definition files (all shipped ones by default), also against live applications."""
-    definitions = []
-    failed = False
-    paths = files or tuple(sorted(Path(registry().directories[0]).glob("*.yaml")))
-    for path in paths:
+    use_db = not no_db and _database_ready()
+    known = None if use_db else set(AGENCIES)  # with a database, its agencies table decides
+    definitions, failed = [], False
+    for path in files or tuple(sorted(Path(registry().directories[0]).glob("*.yaml"))):
         try:
-            definitions.append(load_definition(path, known_agencies=set(AGENCIES)))
+            definitions.append(load_definition(path, known_agencies=known))
         except DefinitionError as exc:
             click.echo(str(exc), err=True)
             failed = True
-    if not no_db and _database_ready():
-        for defn in definitions:
-            for problem in ops.conflicts(defn):
-                click.echo(f"{defn.key}: {problem}", err=True)
-                failed = True
+    for defn in definitions if use_db else ():
+        for problem in ops.conflicts(defn):
+            click.echo(problem, err=True)
+            failed = True
     if failed:
         sys.exit(1)
     click.echo(f"{len(definitions)} definisi program valid.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app.agencies.models import Agency
 from app.applications.models import Application
 from app.audit.operations import record
 from app.extensions import db
@@ -17,7 +18,7 @@ class ProgramConflict(Exception):
 
 def conflicts(defn: ProgramDefinition) -> list[str]:
     """Why this definition may not replace what the database has (empty when it may)."""
-    problems = []
+    problems = _unknown_agencies(defn)
     snapshot = db.session.scalar(
         sa.select(ProgramVersion).where(
             ProgramVersion.program_key == defn.key, ProgramVersion.version == defn.version
@@ -25,7 +26,8 @@ def conflicts(defn: ProgramDefinition) -> list[str]:
     )
     if snapshot is not None and snapshot.digest != defn.digest():
         problems.append(
-            f"{defn.key}: version {defn.version} is already in use with different content; "
+            f"{defn.key}: version {defn.version} is already in the database with different "
+            "content; "
             "increase `version` for a changed definition"
         )
     live_stages = db.session.execute(
@@ -40,10 +42,16 @@ def conflicts(defn: ProgramDefinition) -> list[str]:
     for stage, count in live_stages:
         if not defn.has_stage(stage):
             problems.append(
-                f"{defn.key}: stage '{stage}' is missing but {count} live application(s) of "
+                f"{defn.key}: stage '{stage}' was removed or renamed but {count} live application(s) of "
                 f"version {defn.version} are in it"
             )
     return problems
+
+
+def _unknown_agencies(defn: ProgramDefinition) -> list[str]:
+    named = set(defn.agencies) | {s.agency for s in defn.stages if s.agency}
+    known = set(db.session.scalars(sa.select(Agency.code)))
+    return [f"{defn.key}: agency '{code}' does not exist (add it first)" for code in sorted(named - known)]
 
 
 def sync_program(defn: ProgramDefinition) -> Program:

@@ -11,7 +11,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask, current_app
 
-from app.agencies.models import AGENCIES
 from app.extensions import db
 from app.programs.models import ProgramVersion
 from workflows import DEFINITIONS_DIR, ProgramDefinition, load_definitions, parse_definition
@@ -23,7 +22,8 @@ class ProgramRegistry:
         self._current: dict[str, ProgramDefinition] = {}
         self._pinned: dict[tuple[str, int], ProgramDefinition] = {}
         for directory in directories:
-            self._current.update(load_definitions(directory, known_agencies=set(AGENCIES)))
+            # Agencies are data: they are checked against the database at `programs sync`.
+            self._current.update(load_definitions(directory))
 
     def current(self, key: str) -> ProgramDefinition | None:
         return self._current.get(key)
@@ -45,7 +45,7 @@ class ProgramRegistry:
             if snapshot is None:
                 raise LookupError(f"no snapshot of program {key} version {version}")
             self._pinned[(key, version)] = parse_definition(
-                snapshot.definition, source=f"db:{key}@{version}", known_agencies=set(AGENCIES)
+                snapshot.definition, source=f"db:{key}@{version}"
             )
         return self._pinned[(key, version)]
 

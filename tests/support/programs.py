@@ -6,6 +6,8 @@ import itertools
 from datetime import date, timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
 from app.accounts.models import User
 from app.applications import documents, workflow
 from app.applications import operations as applications
@@ -24,12 +26,23 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 _seq = itertools.count(1)
 
 
-def open_program(key: str, *, days: int = 60) -> None:
-    """Set the admin-managed application period around today."""
+def open_program(key: str, *, days: int = 60, ceiling: int | None = None) -> None:
+    """Set the admin-managed period around today, with a budget for this fiscal year."""
+    from app.programs.models import ProgramBudget
+    from app.programs.registry import registry
+
     program = db.session.get(Program, key)
     today = date.today()
     program.window_opens, program.window_closes = today - timedelta(days=days), today + timedelta(days=days)
     program.is_open = True
+    defn = registry().current(key)
+    for year in {today.year, defn.budget_year(window_opens=program.window_opens) or today.year}:
+        row = db.session.scalar(sa.select(ProgramBudget).where(
+            ProgramBudget.program_key == key, ProgramBudget.fiscal_year == year))
+        if row is None:
+            row = ProgramBudget(program_key=key, fiscal_year=year, ceiling=0, reserved=0)
+            db.session.add(row)
+        row.ceiling = ceiling or max(row.ceiling, max(c for _, c in defn.budget.ceilings))
     db.session.commit()
 
 
@@ -68,7 +81,7 @@ def make_koperasi(owner: User) -> Organization:
         kind="koperasi", name=f"Koperasi Serba Usaha Maju Bersama {n}",
         ahu_number=f"AHU-{n:07d}.AH.01.26.TAHUN 2019", nib=f"{n:013d}", npwp=f"0{n:015d}",
         rat_last_year=date.today().year - 1, founded_on=date(2019, 3, 1), active=True,
-        desa_code="36.03.18.2001", address="Jl. Raya Cikupa No. 1",
+        desa_code="36.03.18.1003", address="Jl. Raya Cikupa No. 1",
     )
     db.session.add(org)
     db.session.flush()
@@ -129,6 +142,8 @@ def fields_for(application: Application, action: str, **overrides: Any) -> dict[
     values: dict[str, Any] = {}
     for spec in transition.requires_fields if transition else ():
         values[spec.name] = _value(spec)
+        if spec.justification:
+            values[f"{spec.name}_justification"] = "Dinilai dari dokumen dan kunjungan lapangan"
     values.update(overrides)
     return values
 
