@@ -151,3 +151,22 @@ def who_read_person(person_id: int) -> list[AuditEvent]:
         .order_by(e.seq)
     )
     return list(db.session.scalars(query))
+
+
+def intact_events(events: list[AuditEvent]) -> dict[int, bool]:
+    """seq → whether the event still hashes to its stored hash and links to its predecessor.
+
+    A local check of a few events (one application's trail); ``verify.verify_chain`` walks all.
+    """
+    from app.audit.chain import GENESIS_HASH, HASHED_FIELDS, event_hash
+
+    before = {e.seq - 1 for e in events if e.seq > 1}
+    hashes = dict(db.session.execute(
+        sa.select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.seq.in_(before))
+    ).tuples().all()) if before else {}
+    result = {}
+    for event in events:
+        fields = {name: getattr(event, name) for name in HASHED_FIELDS}
+        expected_prev = GENESIS_HASH if event.seq == 1 else hashes.get(event.seq - 1)
+        result[event.seq] = event_hash(fields) == event.hash and event.prev_hash == expected_prev
+    return result

@@ -87,8 +87,9 @@ class VerifyResult:
                 f"{self.decisions} decisions and {self.checkpoints} checkpoints verified"
                 f" ({self.seconds:.2f} s{rate})"
             )
-        where = f"seq {self.first_bad_seq}" if self.first_bad_seq is not None else "decisions"
-        return f"BROKEN at {where}: {self.problem} (checked {self.checked} events before it)"
+        if self.first_bad_seq is None:
+            return f"BROKEN: {self.problem} (the {self.checked} events themselves are sound)"
+        return f"BROKEN at seq {self.first_bad_seq}: {self.problem} ({self.checked} events sound)"
 
 
 class ChainBroken(Exception):
@@ -117,7 +118,7 @@ class CheckpointRef:
 
 @dataclass
 class Walk:
-    """What the walk has seen so far; ``special`` maps a seq to the extra checks due there."""
+    """What the walk has seen so far; ``special``: the seqs with a decision or checkpoint check."""
 
     decisions: dict[int, list[DecisionRef]]
     checkpoints: dict[int, list[CheckpointRef]]
