@@ -75,10 +75,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.organizations.views import bp as organizations_bp
     from app.portal.views import bp as portal_bp
     from app.portal.views import programs_bp
+    from app.staff.public import bp as transparency_bp
     from app.staff.views import bp as staff_bp
 
     for blueprint in (
         main_bp, accounts_bp, health_bp, organizations_bp, applications_bp, notifications_bp,
-        portal_bp, programs_bp, staff_bp, admin_bp, audit_bp, api_bp,
+        portal_bp, programs_bp, staff_bp, admin_bp, audit_bp, api_bp, transparency_bp,
     ):
         app.register_blueprint(blueprint)

@@ -1,4 +1,5 @@
 """Auditor tools (read-only): search, decision trails with chain checks, PDF file, exports."""
+
 from __future__ import annotations
 
 import io
@@ -45,9 +46,15 @@ def _index(verification=None):
     q, program = request.args.get("cari", "")[:150], request.args.get("program") or None
     results = _search(q, program, request.args.get("sebelum", type=int))
     return render_template(
-        "audit/index.html", results=results, q=q, program=program,
-        programs=registry().current_definitions(), checkpoint=latest_checkpoint(),
-        verification=verification, form=CsrfForm(), limit=SEARCH_LIMIT,
+        "audit/index.html",
+        results=results,
+        q=q,
+        program=program,
+        programs=registry().current_definitions(),
+        checkpoint=latest_checkpoint(),
+        verification=verification,
+        form=CsrfForm(),
+        limit=SEARCH_LIMIT,
     )
 
 
@@ -75,15 +82,30 @@ def _application(application_id: int) -> Application:
 def trail(application_id: int):
     application = _application(application_id)
     events = queries.application_events(application.id)
-    decisions = db.session.scalars(sa.select(Decision).where(
-        Decision.application_id == application.id).order_by(Decision.id)).all()
-    actors = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(
-        {e.actor_user_id for e in events if e.actor_user_id} | {d.actor_user_id for d in decisions})))}
+    decisions = db.session.scalars(
+        sa.select(Decision).where(Decision.application_id == application.id).order_by(Decision.id)
+    ).all()
+    actors = {
+        u.id: u
+        for u in db.session.scalars(
+            sa.select(User).where(
+                User.id.in_(
+                    {e.actor_user_id for e in events if e.actor_user_id}
+                    | {d.actor_user_id for d in decisions}
+                )
+            )
+        )
+    }
     intact = queries.intact_events(events)
     linked = {e.seq for e in events}
     return render_template(
-        "audit/trail.html", application=application, events=events, decisions=decisions,
-        actors=actors, intact=intact, all_intact=all(intact.values()),
+        "audit/trail.html",
+        application=application,
+        events=events,
+        decisions=decisions,
+        actors=actors,
+        intact=intact,
+        all_intact=all(intact.values()),
         unlinked=[d for d in decisions if d.audit_seq not in linked],
         definition=registry().pinned(application.program_key, application.definition_version),
     )
@@ -96,8 +118,12 @@ def decision_file(application_id: int):
     pdf = decision_file_pdf(application)
     record_personal_data_read(current_user, application, "decision_file")
     db.session.commit()
-    response = send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                         download_name=f"berkas-keputusan-{application.number}.pdf")
+    response = send_file(
+        io.BytesIO(pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"berkas-keputusan-{application.number}.pdf",
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -107,8 +133,12 @@ def decision_file(application_id: int):
 def person_reads(person_id: int):
     person = get_or_404(db.session.get(Person, person_id))
     events = queries.who_read_person(person.id)
-    actors = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(
-        {e.actor_user_id for e in events if e.actor_user_id})))}
+    actors = {
+        u.id: u
+        for u in db.session.scalars(
+            sa.select(User).where(User.id.in_({e.actor_user_id for e in events if e.actor_user_id}))
+        )
+    }
     return render_template("audit/person_reads.html", person=person, events=events, actors=actors)
 
 
@@ -124,9 +154,11 @@ def _day(value: str | None, *, end: bool = False) -> datetime | None:
 def _filters() -> queries.AuditFilter:
     form = request.form
     return queries.AuditFilter(
-        program_key=form.get("program") or None, agency_code=form.get("opd") or None,
+        program_key=form.get("program") or None,
+        agency_code=form.get("opd") or None,
         action=(form.get("aksi") or "").strip()[:60] or None,
-        since=_day(form.get("sejak")), until=_day(form.get("sampai"), end=True),
+        since=_day(form.get("sejak")),
+        until=_day(form.get("sampai"), end=True),
     )
 
 
@@ -136,16 +168,28 @@ def export():
     require(CsrfForm().validate_on_submit(), hide=False)
     filters = _filters()
     fmt = "xlsx" if request.form.get("format") == "xlsx" else "csv"
-    record("audit.exported", actor=current_user, object_type="audit_events",
-           summary={"format": fmt, "program": filters.program_key, "agency": filters.agency_code,
-                    "action": filters.action})
+    record(
+        "audit.exported",
+        actor=current_user,
+        object_type="audit_events",
+        summary={
+            "format": fmt,
+            "program": filters.program_key,
+            "agency": filters.agency_code,
+            "action": filters.action,
+        },
+    )
     db.session.commit()
     name = f"jejak-audit-{datetime.now(UTC):%Y%m%d-%H%M}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
     if fmt == "csv":
-        return Response(stream_with_context(exports.iter_csv(filters)), mimetype="text/csv",
-                        headers=headers)
+        return Response(
+            stream_with_context(exports.iter_csv(filters)), mimetype="text/csv", headers=headers
+        )
     buffer = io.BytesIO()
     exports.write_xlsx(filters, buffer)
-    return Response(buffer.getvalue(), headers=headers, mimetype=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    return Response(
+        buffer.getvalue(),
+        headers=headers,
+        mimetype=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )

@@ -1,5 +1,398 @@
+"""Staff workspace: queues, decisions, surveys, scoring, finance, dashboard."""
+
 from __future__ import annotations
 
-from flask import Blueprint
+import io
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts.models import User
+from app.applications import workflow
+from app.applications.documents import DocumentRejected, read
+from app.applications.effects import EffectError
+from app.applications.models import Application, Document, StageTask
+from app.common.web import get_or_404, require
+from app.extensions import db
+from app.organizations.models import Person
+from app.staff import charts, dashboard, filters, finance
+from app.staff import operations as ops
+from app.staff import queue as work_queue
+from app.staff.case import colleagues, load_case
+from app.staff.permissions import (
+    READ_ROLES,
+    WORK_ROLES,
+    can_assign,
+    can_read_full_nik,
+    can_view_case,
+    can_view_document,
+    can_work_task,
+    for_roles,
+)
+from forms.staff import (
+    ActionForm,
+    AssignForm,
+    QueueFilterForm,
+    RevealNikForm,
+    action_form,
+    field_values,
+    geo_of,
+)
+from workflows import Transition
 
 bp = Blueprint("staff", __name__, url_prefix="/staf")
+REFUSED = (workflow.WorkflowRefused, ops.StaffRefused, EffectError, DocumentRejected)
+
+
+# --- queue -----------------------------------------------------------------------------------
+
+
+@bp.route("/antrean")
+@for_roles(*WORK_ROLES)
+def queue():
+    chosen = work_queue.QueueFilter.from_args(request.args)
+    after = work_queue.Cursor.decode(request.args.get("setelah"))
+    page = work_queue.page(current_user, chosen, after)
+    form = QueueFilterForm(request.args)
+    filters.fill_choices(form, current_user, chosen)
+    bulk = filters.bulk_transition(current_user, chosen)
+    next_url = (
+        url_for("staff.queue", **chosen.as_args(), setelah=page.next_cursor.encode())
+        if page.next_cursor
+        else None
+    )
+    return render_template(
+        "staff/queue.html",
+        page=page,
+        form=form,
+        chosen=chosen,
+        next_url=next_url,
+        first_url=url_for("staff.queue", **chosen.as_args()) if after else None,
+        counts=work_queue.stage_counts(current_user),
+        stage_label=filters.stage_label,
+        bulk_form=action_form(bulk, prefix="massal") if bulk else None,
+        bulk=bulk,
+        now=filters.now(),
+    )
+
+
+def _bulk_items(values: list[str]) -> list[ops.BulkItem]:
+    items = []
+    for value in values[:500]:
+        task_id, _, version = value.partition(":")
+        if task_id.isdigit():
+            items.append(ops.BulkItem(int(task_id), int(version) if version.isdigit() else None))
+    return items
+
+
+@bp.route("/antrean/massal", methods=["POST"])
+@for_roles(*WORK_ROLES)
+def bulk():
+    chosen = work_queue.QueueFilter.from_args(request.form)
+    transition = filters.bulk_transition(current_user, chosen)
+    require(transition is not None and transition.action == request.form.get("aksi"))
+    form = action_form(transition, prefix="massal")
+    items = _bulk_items(request.form.getlist("tugas"))
+    if not items:
+        form.validate()
+        form.form_errors.append(_("Pilih minimal satu berkas dari antrean."))
+    if not items or not form.validate():
+        flash(_("Keputusan massal belum dikirim: pilih berkas dan lengkapi isian."), "error")
+        return redirect(url_for("staff.queue", **chosen.as_args()))
+    results = ops.bulk_decide(
+        items, transition.action, current_user, fields=field_values(form), reason=form.reason_text()
+    )
+    db.session.commit()
+    return render_template(
+        "staff/bulk_result.html", results=results, transition=transition, chosen=chosen
+    )
+
+
+# --- one application -------------------------------------------------------------------------
+
+
+def _case_or_404(application_id: int) -> Application:
+    application = get_or_404(db.session.get(Application, application_id))
+    require(can_view_case(current_user, application))
+    return application
+
+
+def render_case(
+    application: Application,
+    *,
+    forms: dict[str, ActionForm] | None = None,
+    revealed_nik: str | None = None,
+    status: int = 200,
+    failed: str | None = None,
+):
+    case = load_case(current_user, application, forms)
+    assign_form = AssignForm()
+    assign_form.assignee.choices = [(u.id, u.full_name) for u in case.colleagues]
+    body = render_template(
+        "staff/application.html",
+        case=case,
+        application=application,
+        revealed_nik=revealed_nik,
+        nik_form=RevealNikForm(),
+        assign_form=assign_form,
+        failed=failed,
+        may_reveal=case.person is not None and can_read_full_nik(current_user, case.person),
+    )
+    return body, status
+
+
+@bp.route("/permohonan/<int:application_id>")
+@for_roles(*READ_ROLES)
+def application(application_id: int):
+    return render_case(_case_or_404(application_id))
+
+
+def _transition_for(application: Application, action: str) -> tuple[Transition, bool]:
+    """(transition, available now); a stale page still gets its form back with a message."""
+    for transition in workflow.available_actions(current_user, application):
+        if transition.action == action:
+            return transition, True
+    defn = workflow.definition_of(application)
+    for transition in defn.transitions:
+        if transition.action == action and any(current_user.has_role(r) for r in transition.roles):
+            return transition, False
+    abort(404)
+
+
+def _uploads(form: ActionForm) -> list[ops.Upload]:
+    geo = geo_of(form)
+    uploads = []
+    for doc_type in form.transition.requires_documents:
+        storage = form[f"doc__{doc_type}"].data
+        if storage is not None and getattr(storage, "filename", ""):
+            uploads.append(
+                ops.Upload(
+                    doc_type, storage.filename, storage.read(), meta={"geo": geo} if geo else None
+                )
+            )
+    return uploads
+
+
+@bp.route("/permohonan/<int:application_id>/aksi/<action>", methods=["POST"])
+@for_roles(*WORK_ROLES)
+def act(application_id: int, action: str):
+    application = _case_or_404(application_id)
+    transition, available = _transition_for(application, action)
+    defn = workflow.definition_of(application)
+    form = action_form(transition, {d.type: d for d in defn.documents})
+    valid = form.validate()
+    if not available:
+        stale = form.seen_version.data and form.seen_version.data != str(application.version)
+        form.form_errors.append(
+            workflow.AlreadyHandled().message
+            if stale
+            else _("Aksi ini tidak tersedia untuk Anda pada tahap ini.")
+        )
+        return render_case(application, forms={action: form}, status=409, failed=action)
+    if not valid:
+        return render_case(application, forms={action: form}, status=422, failed=action)
+    seen = int(form.seen_version.data) if (form.seen_version.data or "").isdigit() else None
+    try:
+        ops.decide(
+            application,
+            action,
+            current_user,
+            reason=form.reason_text(),
+            fields=field_values(form),
+            seen_version=seen,
+            uploads=_uploads(form),
+        )
+    except workflow.AlreadyHandled as handled:
+        db.session.rollback()
+        form.form_errors.append(handled.message)
+        return render_case(application, forms={action: form}, status=409, failed=action)
+    except REFUSED as refused:
+        db.session.rollback()
+        form.form_errors.append(getattr(refused, "message", None) or str(refused))
+        return render_case(application, forms={action: form}, status=422, failed=action)
+    db.session.commit()
+    flash(
+        _(
+            'Keputusan "%(label)s" untuk %(number)s tersimpan.',
+            label=filters.text(transition.label),
+            number=application.number,
+        ),
+        "success",
+    )
+    return redirect(url_for("staff.queue"))
+
+
+@bp.route("/permohonan/<int:application_id>/nik", methods=["POST"])
+@for_roles(*READ_ROLES)
+def reveal_nik(application_id: int):
+    application = _case_or_404(application_id)
+    person = get_or_404(db.session.get(Person, application.person_id or 0))
+    require(can_read_full_nik(current_user, person) and RevealNikForm().validate_on_submit())
+    nik = ops.reveal_nik(current_user, person, application)
+    db.session.commit()
+    return render_case(application, revealed_nik=nik)
+
+
+@bp.route("/permohonan/<int:application_id>/dokumen/<int:document_id>")
+@for_roles(*READ_ROLES)
+def document(application_id: int, document_id: int):
+    """Inline preview for staff; each read is recorded. PDFs may be framed by our own pages."""
+    application = _case_or_404(application_id)
+    doc = get_or_404(db.session.get(Document, document_id))
+    require(doc.application_id == application.id and can_view_document(current_user, doc))
+    ops.record_document_read(current_user, application, doc.doc_type)
+    db.session.commit()
+    response = send_file(
+        io.BytesIO(read(doc)),
+        mimetype=doc.content_type,
+        download_name=doc.filename,
+        as_attachment=request.args.get("unduh") == "1",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    if doc.content_type == "application/pdf":
+        response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+# --- claiming --------------------------------------------------------------------------------
+
+
+def _task_or_404(task_id: int) -> StageTask:
+    task = get_or_404(db.session.get(StageTask, task_id))
+    require(can_view_case(current_user, task.application))
+    return task
+
+
+def _back(task: StageTask):
+    target = request.form.get("kembali")
+    if target == "antrean":
+        return redirect(url_for("staff.queue"))
+    return redirect(url_for("staff.application", application_id=task.application_id))
+
+
+@bp.route("/tugas/<int:task_id>/ambil", methods=["POST"])
+@for_roles(*WORK_ROLES)
+def claim(task_id: int):
+    task = _task_or_404(task_id)
+    require(RevealNikForm().validate_on_submit(), hide=False)
+    try:
+        ops.claim(task, current_user)
+        db.session.commit()
+        flash(_("Berkas %(number)s Anda ambil.", number=task.application.number), "success")
+    except ops.StaffRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+    return _back(task)
+
+
+@bp.route("/tugas/<int:task_id>/lepas", methods=["POST"])
+@for_roles(*WORK_ROLES)
+def release(task_id: int):
+    task = _task_or_404(task_id)
+    require(can_work_task(current_user, task))
+    try:
+        ops.release(task, current_user)
+        db.session.commit()
+        flash(_("Berkas dilepas ke antrean."), "success")
+    except ops.StaffRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+    return _back(task)
+
+
+@bp.route("/tugas/<int:task_id>/serahkan", methods=["POST"])
+@for_roles(*WORK_ROLES)
+def assign(task_id: int):
+    task = _task_or_404(task_id)
+    require(can_assign(current_user, task))
+    form = AssignForm()
+    form.assignee.choices = [(u.id, u.full_name) for u in colleagues(task)]
+    if not form.validate_on_submit():
+        flash(_("Pilih petugas yang akan menangani berkas ini."), "error")
+        return _back(task)
+    try:
+        ops.assign(task, db.session.get(User, form.assignee.data), current_user)
+        db.session.commit()
+        flash(_("Berkas diserahkan."), "success")
+    except ops.StaffRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+    return _back(task)
+
+
+# --- finance ---------------------------------------------------------------------------------
+
+
+@bp.route("/keuangan", endpoint="finance")
+@for_roles("finance")
+def finance_list():
+    rows = finance.awaiting_payment(current_user)
+    return render_template("staff/finance.html", rows=rows, export_form=RevealNikForm())
+
+
+@bp.route("/keuangan/daftar-bayar", methods=["POST"])
+@for_roles("finance")
+def finance_export():
+    require(RevealNikForm().validate_on_submit(), hide=False)
+    content = finance.payment_list_xlsx(current_user, finance.awaiting_payment(current_user))
+    db.session.commit()
+    response = send_file(
+        io.BytesIO(content),
+        as_attachment=True,
+        download_name="daftar-bayar.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- dashboard -------------------------------------------------------------------------------
+
+
+def dashboard_context(args: Any, aggregates=dashboard.aggregates) -> dict[str, Any]:
+    programs = dashboard.programs()
+    keys = [p.key for p in programs]
+    key = args.get("program") if args.get("program") in keys else (keys[0] if keys else None)
+    if key is None:
+        return {"programs": programs, "data": None}
+    years = dashboard.fiscal_years(key) or [filters.now().year]
+    year = args.get("tahun", type=int)
+    year = year if year in years else years[0]
+    data = aggregates(key, year)
+    return {
+        "programs": programs,
+        "years": years,
+        "program_key": key,
+        "year": year,
+        "data": data,
+        "charts": _charts(data),
+    }
+
+
+def _charts(data: dashboard.Aggregates) -> dict[str, Any]:
+    stages = [(filters.text(name), n) for _, name, n in data.per_stage]
+    return {
+        "stages": charts.bar_chart(stages, _("Permohonan per tahap")),
+        "kecamatan": charts.bar_chart(
+            [(name, n) for _, name, n, _a in data.per_kecamatan],
+            _("Sebaran permohonan per kecamatan"),
+            secondary=[a for *_x, a in data.per_kecamatan],
+        ),
+        "budget": charts.progress_bar(
+            data.reserved, data.ceiling, _("Pagu terpakai"), fmt=filters.rupiah
+        ),
+        "sla": charts.bar_chart(
+            [(r.agency, r.percent or 0) for r in data.sla],
+            _("Kepatuhan SLA per OPD (%)"),
+            fmt=lambda v: f"{v}%",
+        ),
+    }
+
+
+@bp.route("/dasbor", endpoint="dashboard")
+@for_roles(*READ_ROLES)
+def dashboard_view():
+    return render_template("staff/dashboard.html", **dashboard_context(request.args))

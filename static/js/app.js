@@ -117,3 +117,52 @@
     init();
   }
 }());
+
+/* Staff workspace: "use my location" for photo_geo fields (fieldset[data-geo-group] holding
+   inputs [data-geo=lat] and [data-geo=lon]). Without JS or permission, the inputs are typed. */
+(function () {
+  "use strict";
+  var id = (document.documentElement.lang || "id").slice(0, 2) !== "en";
+  var TEXT = id ? {
+    button: "Gunakan lokasi perangkat ini", wait: "Mengambil lokasi…",
+    done: "Lokasi terisi (akurasi ± {m} m).", fail: "Lokasi tidak dapat diambil; isi koordinat secara manual."
+  } : {
+    button: "Use this device's location", wait: "Getting the location…",
+    done: "Location filled in (accuracy ± {m} m).", fail: "Could not get the location; type the coordinates."
+  };
+
+  function setup(group) {
+    var lat = group.querySelector("[data-geo=lat]");
+    var lon = group.querySelector("[data-geo=lon]");
+    if (!lat || !lon || !navigator.geolocation) { return; }
+    var button = document.createElement("button");
+    var status = document.createElement("p");
+    button.type = "button";
+    button.className = "button button--secondary geo-button";
+    button.textContent = TEXT.button;
+    status.className = "geo-status";
+    status.setAttribute("aria-live", "polite");
+    group.appendChild(button);
+    group.appendChild(status);
+    button.addEventListener("click", function () {
+      status.textContent = TEXT.wait;
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        lat.value = pos.coords.latitude.toFixed(6);
+        lon.value = pos.coords.longitude.toFixed(6);
+        status.textContent = TEXT.done.replace("{m}", Math.round(pos.coords.accuracy));
+      }, function () {
+        status.textContent = TEXT.fail;
+      }, { enableHighAccuracy: true, timeout: 15000 });
+    });
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-geo-group]"), setup);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+}());

@@ -1,0 +1,137 @@
+"""Administration forms. Messages are Indonesian msgids."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from app.accounts.roles import ROLE_LABELS
+from app.agencies.models import AGENCIES
+from forms.staff import MoneyField
+from forms.validators import PasswordPolicy
+
+ASSIGNABLE = ("reviewer", "approver", "finance", "auditor", "admin", "village_operator")
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(r, ROLE_LABELS[r]) for r in ASSIGNABLE]
+
+
+def agency_choices() -> list[tuple[str, str]]:
+    return [("", _l("— tanpa OPD —"))] + [
+        (code, f"{code} — {name}") for code, name in AGENCIES.items()
+    ]
+
+
+class ProgramPeriodForm(FlaskForm):
+    is_open = BooleanField(_l("Pendaftaran dibuka"))
+    window_opens = DateField(_l("Tanggal buka"), validators=[Optional()])
+    window_closes = DateField(_l("Tanggal tutup"), validators=[Optional()])
+
+
+class BudgetForm(FlaskForm):
+    fiscal_year = IntegerField(
+        _l("Tahun anggaran"),
+        validators=[
+            InputRequired(_l("Tahun wajib diisi.")),
+            NumberRange(2020, 2100, _l("Tahun antara 2020 dan 2100.")),
+        ],
+    )
+    ceiling = MoneyField(
+        _l("Pagu (Rp)"),
+        validators=[
+            InputRequired(_l("Pagu wajib diisi.")),
+            NumberRange(min=0, message=_l("Pagu tidak boleh negatif.")),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+class QuotaForm(FlaskForm):
+    fiscal_year = IntegerField(
+        _l("Tahun anggaran"),
+        validators=[
+            InputRequired(_l("Tahun wajib diisi.")),
+            NumberRange(2020, 2100, _l("Tahun antara 2020 dan 2100.")),
+        ],
+    )
+    region_code = SelectField(
+        _l("Wilayah"), choices=[], validators=[DataRequired(_l("Pilih wilayah."))]
+    )
+    max_count = IntegerField(
+        _l("Kuota penerima"),
+        validators=[
+            InputRequired(_l("Kuota wajib diisi.")),
+            NumberRange(min=0, message=_l("Kuota tidak boleh negatif.")),
+        ],
+    )
+
+
+class StaffUserForm(FlaskForm):
+    full_name = StringField(
+        _l("Nama lengkap"),
+        validators=[DataRequired(_l("Nama wajib diisi.")), Length(min=3, max=150)],
+    )
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(_l("E-mail wajib diisi.")),
+            Email(_l("Format e-mail tidak valid."), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField(
+        _l("Kata sandi awal"),
+        validators=[DataRequired(_l("Kata sandi wajib diisi.")), PasswordPolicy()],
+        description=_l("Minimal 10 karakter, berisi huruf dan angka. Sampaikan secara terpisah."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    role = SelectField(_l("Peran"), choices=role_choices())
+    agency = SelectField(
+        _l("OPD"),
+        choices=agency_choices(),
+        description=_l("Wajib untuk verifikator, pejabat, bendahara, dan auditor."),
+    )
+    region_code = StringField(
+        _l("Kode desa (untuk operator desa)"), validators=[Optional(), Length(max=13)]
+    )
+
+
+class GrantRoleForm(FlaskForm):
+    role = SelectField(_l("Peran"), choices=role_choices())
+    agency = SelectField(_l("OPD"), choices=agency_choices())
+    region_code = StringField(
+        _l("Kode desa (untuk operator desa)"), validators=[Optional(), Length(max=13)]
+    )
+
+
+class RegisterImportForm(FlaskForm):
+    register = SelectField(
+        _l("Register"),
+        choices=[
+            ("dtks", _l("DTKS/DTSEN (rumah tangga berpenghasilan rendah)")),
+            ("pesantren", _l("Data pesantren Kemenag (NSPP)")),
+        ],
+    )
+    file = FileField(
+        _l("Berkas CSV atau XLSX"),
+        description=_l(
+            "Baris pertama berisi nama kolom, misalnya nik, kk, kode_desa atau nspp, nama, jenis."
+        ),
+        render_kw={"accept": ".csv,.xlsx"},
+    )
+
+
+class EmptyForm(FlaskForm):
+    """CSRF only (revoke buttons)."""

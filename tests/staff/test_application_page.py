@@ -1,0 +1,212 @@
+"""The staff application page: generated decision forms, refusals that keep the input, NIK reads."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.applications.models import Application, Document
+from app.audit.models import AuditEvent
+from app.extensions import db
+from app.organizations.models import Person
+from tests.staff.conftest import login, nominate_guru, submitted_sanitren
+from tests.support.programs import JPG
+
+pytestmark = pytest.mark.usefixtures("staff")
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def page_of(client, application):
+    response = client.get(f"/staf/permohonan/{application.id}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def token(client, application):
+    return TOKEN.search(page_of(client, application)).group(1)
+
+
+def post_action(client, application, action, data, **kwargs):
+    payload = {
+        f"{action}-csrf_token": token(client, application),
+        f"{action}-seen_version": str(application.version),
+    }
+    payload.update({f"{action}-{k}": v for k, v in data.items()})
+    return client.post(f"/staf/permohonan/{application.id}/aksi/{action}", data=payload, **kwargs)
+
+
+CHECKLIST = {
+    f"admin_checklist__{k}": "y"
+    for k in (
+        "nspp_valid",
+        "salafi_confirmed",
+        "legal_docs_valid",
+        "land_status_clear",
+        "bank_account_matches",
+    )
+}
+
+
+def test_verify_form_is_generated_from_the_definition_and_fires(client, staff):
+    _, application = submitted_sanitren()
+    login(client, staff["kemenag"])
+    page = page_of(client, application)
+    for item in ("NSPP sesuai data Kemenag", "Kembalikan untuk perbaikan", "Batas waktu perbaikan"):
+        assert item in page
+    response = post_action(client, application, "verify", CHECKLIST)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).stage == "field_survey"
+
+
+def test_reject_without_reason_is_422_and_keeps_nothing_lost(client, staff):
+    _, application = submitted_sanitren()
+    login(client, staff["kemenag"])
+    response = post_action(client, application, "reject", {"reason": "  "})
+    assert response.status_code == 422
+    assert "Alasan wajib diisi." in response.get_data(as_text=True)
+    response = post_action(
+        client,
+        application,
+        "return",
+        {"reason": "Akta buram, unggah ulang", "deadline": date.today().isoformat()},
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Batas waktu harus setelah hari ini." in text and "Akta buram, unggah ulang" in text
+
+
+def test_return_for_revision_with_note_and_deadline(client, staff):
+    _, application = submitted_sanitren()
+    login(client, staff["kemenag"])
+    deadline = (date.today() + timedelta(days=7)).isoformat()
+    response = post_action(
+        client, application, "return", {"reason": "Akta buram", "deadline": deadline}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    fresh = db.session.get(Application, application.id)
+    assert fresh.stage == "revision" and fresh.revision_deadline.isoformat() == deadline
+
+
+def test_stale_page_gets_already_handled_with_its_input(client, staff):
+    _, application = submitted_sanitren()
+    login(client, staff["kemenag"])
+    stale_token, stale_version = token(client, application), application.version
+    assert post_action(client, application, "verify", CHECKLIST).status_code == 302
+    response = client.post(
+        f"/staf/permohonan/{application.id}/aksi/return",
+        data={
+            "return-csrf_token": stale_token,
+            "return-seen_version": str(stale_version),
+            "return-reason": "Catatan yang tidak boleh hilang",
+            "return-deadline": (date.today() + timedelta(days=5)).isoformat(),
+        },
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "sudah ditangani" in text and "Catatan yang tidak boleh hilang" in text
+
+
+def test_survey_with_photo_upload_and_geotag(client, staff):
+    _, application = submitted_sanitren()
+    login(client, staff["kemenag"])
+    assert post_action(client, application, "verify", CHECKLIST).status_code == 302
+    client.post("/keluar", data={"csrf_token": token(client, application)})
+    bappeda = client.application.test_client()
+    login(bappeda, staff["bappeda"])
+    db.session.expire_all()
+    application = db.session.get(Application, application.id)
+    import io
+
+    data = {
+        "survey_date": date.today().isoformat(),
+        "site_location__lat": "-6.1783",
+        "site_location__lon": "106.4965",
+        "findings": "Lahan tersedia",
+        **{
+            f"survey_checklist__{k}": "y"
+            for k in ("sanitation_inadequate", "land_available", "water_source", "santri_resident")
+        },
+    }
+    payload = {f"complete_survey-{k}": v for k, v in data.items()}
+    payload.update(
+        {
+            "complete_survey-csrf_token": token(bappeda, application),
+            "complete_survey-seen_version": str(application.version),
+            "complete_survey-doc__survey_photo": (io.BytesIO(JPG), "survei.jpg"),
+        }
+    )
+    response = bappeda.post(
+        f"/staf/permohonan/{application.id}/aksi/complete_survey",
+        data=payload,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    db.session.expire_all()
+    photo = db.session.scalar(
+        sa.select(Document).where(
+            Document.application_id == application.id, Document.doc_type == "survey_photo"
+        )
+    )
+    assert photo.meta["geo"] == {"lat": -6.1783, "lon": 106.4965}
+    assert photo.uploaded_by_user_id == staff["bappeda"].id
+    decision = db.session.get(Application, application.id).decisions[-1]
+    assert decision.fields["site_location"] == {"lat": -6.1783, "lon": 106.4965}
+
+
+def test_full_nik_only_on_an_explicit_post_and_recorded(client, staff):
+    application = nominate_guru(staff["operator"])
+    person = db.session.get(Person, application.person_id)
+    nik = person.reveal_nik()
+    login(client, staff["kesra"])
+    page = page_of(client, application)
+    assert nik not in page and nik[:4] in page
+    before = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "personal_data.read")
+    )
+    response = client.post(
+        f"/staf/permohonan/{application.id}/nik", data={"csrf_token": token(client, application)}
+    )
+    assert response.status_code == 200 and nik in response.get_data(as_text=True)
+    event = db.session.scalar(
+        sa.select(AuditEvent)
+        .where(AuditEvent.action == "personal_data.read")
+        .order_by(AuditEvent.seq.desc())
+    )
+    assert event.object_type == "person" and event.object_id == str(person.id)
+    assert event.actor_user_id == staff["kesra"].id
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "personal_data.read")
+        )
+        == before + 1
+    )
+
+
+def test_document_preview_is_inline_and_recorded(client, staff):
+    _, application = submitted_sanitren()
+    doc = application.current_documents()[0]
+    login(client, staff["kemenag"])
+    response = client.get(f"/staf/permohonan/{application.id}/dokumen/{doc.id}")
+    assert response.status_code == 200 and response.mimetype == doc.content_type
+    assert "attachment" not in response.headers.get("Content-Disposition", "")
+    assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
+    assert (
+        db.session.scalar(
+            sa.select(AuditEvent).where(
+                AuditEvent.action == "personal_data.read",
+                AuditEvent.object_id == str(application.id),
+                AuditEvent.actor_user_id == staff["kemenag"].id,
+            )
+        )
+        is not None
+    )
+    other = client.application.test_client()
+    login(other, staff["disdik"])
+    assert other.get(f"/staf/permohonan/{application.id}/dokumen/{doc.id}").status_code == 404
