@@ -74,6 +74,12 @@ def demo_data() -> None:
     ensure_reference_data()
     logins = ensure_demo_users()
     db.session.commit()
+    from app import demo_applications
+
+    created = demo_applications.ensure()
+    db.session.commit()
+    if created:
+        click.echo(f"{created} permohonan demo dibuat.")
     click.echo("\nAkun demo (kata sandi untuk semua: %s):" % DEMO_PASSWORD)
     for email, role in logins:
         click.echo(f"  {email:42} {role}")
