@@ -188,3 +188,16 @@ def test_stale_version_is_already_handled(staff):
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Decision.id)).where(
         Decision.application_id == application.id, Decision.action == "verify")) == 1
+
+
+def test_usage_is_queryable_per_program_year_and_kecamatan(staff):
+    _, application = submitted(staff)
+    act(application, "verify", staff["kemenag"])
+    attach_for_stage(application, staff["bappeda"], types=("survey_photo",))
+    act(application, "complete_survey", staff["bappeda"])
+    act(application, "recommend", staff["bappeda"])
+    act(application, "approve", staff["head"])
+    by_kecamatan = budget.usage_by_kecamatan("sanitren", application.fiscal_year)
+    assert by_kecamatan == {"36.03.01": (1, 130_000_000)}
+    usage = budget.usage("sanitren", application.fiscal_year)
+    assert usage.remaining == usage.ceiling - 130_000_000
