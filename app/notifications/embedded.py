@@ -19,6 +19,7 @@ import time
 import sqlalchemy as sa
 from flask import Flask, current_app, g, has_app_context, has_request_context
 from flask_sqlalchemy.session import Session
+from sqlalchemy.orm import SessionTransaction
 
 from app.extensions import db
 from app.notifications import reminders
@@ -49,6 +50,7 @@ class RelayThread:
         self.wake = threading.Event()
         self.lock = threading.Lock()
         self.thread: threading.Thread | None = None
+        self.stopping = threading.Event()
         self.last_sweep = 0.0
 
     def committed(self) -> None:
@@ -62,11 +64,20 @@ class RelayThread:
                                                daemon=True)
                 self.thread.start()
 
+    def stop(self, timeout: float = 30) -> None:
+        """Finish the current round and end the thread (rows left due are delivered later)."""
+        self.stopping.set()
+        self.wake.set()
+        if self.thread is not None:
+            self.thread.join(timeout)
+
     def _loop(self) -> None:
-        while True:
+        while not self.stopping.is_set():
             with self.app.app_context():
                 self.wake.wait(timeout=setting("NOTIFY_RELAY_INTERVAL_SECONDS"))
                 self.wake.clear()
+                if self.stopping.is_set():
+                    return
                 drain()
                 self._maybe_sweep()
 
@@ -101,12 +112,14 @@ def _after_commit(session: Session) -> None:
         relay.committed()
 
 
-def _after_rollback(session: Session) -> None:
-    session.info.pop(OUTBOX_DIRTY, None)
+def _after_soft_rollback(session: Session, previous: SessionTransaction) -> None:
+    if not previous.nested:  # a rolled-back SAVEPOINT leaves the outer transaction's rows
+        session.info.pop(OUTBOX_DIRTY, None)
 
 
 def _listen() -> None:
-    for name, handler in (("after_commit", _after_commit), ("after_rollback", _after_rollback)):
+    hooks = (("after_commit", _after_commit), ("after_soft_rollback", _after_soft_rollback))
+    for name, handler in hooks:
         if not sa.event.contains(Session, name, handler):
             sa.event.listen(Session, name, handler)
 
