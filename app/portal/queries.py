@@ -87,6 +87,8 @@ def where_to_fix(defn: ProgramDefinition, rule_key: str) -> list[str]:
             places.append(f"{scope}:{name}")
         elif name == "has_bank_account":
             places.append(f"{scope}:bank")
+        elif scope == "register":
+            places.append(f"register:{name}")
     return list(dict.fromkeys(places))
 
 
@@ -213,9 +215,11 @@ def timeline(application: Application, lang: str, applicant_label: str) -> list[
     task = open_task(application)
     agency = agencies.get(task.agency_id) if task else None
     state = "done" if stage.terminal else "current"
+    in_revision = stage.key in defn.revision_stages
     items.append({"title": _label(stage.name, lang), "state": state, "time": None,
                   "actor": agency.name if agency else None, "note": None,
-                  "due": task.due_dt if task else application.revision_deadline})
+                  "due": task.due_dt if task else (
+                      application.revision_deadline if in_revision else None)})
     if not stage.terminal:
         items += [{"title": _label(s.name, lang), "state": "upcoming", "time": None,
                    "actor": None, "note": None} for s in upcoming_stages(defn, application)]

@@ -1,6 +1,5 @@
 """Applying for SANITREN through the portal with the Flask test client."""
 
-import re
 
 import sqlalchemy as sa
 
@@ -9,8 +8,7 @@ from app.extensions import db
 from app.organizations.models import BankAccount, Organization
 from tests.conftest import csrf_from, post_form
 from tests.portal.conftest import fresh, login
-from tests.support.programs import PDF, JPG, act, fake_file, make_pesantren
-from app.registers.models import RegisterEntry
+from tests.support.programs import PDF, act, fake_file, make_pesantren
 
 PESANTREN = {
     "name": "Pondok Pesantren Al-Falah", "leader_name": "KH. Abdul Malik",
@@ -155,7 +153,8 @@ def test_duplicate_pesantren_is_explained(client, applicant):
     upload_all(client, second)
     blocked = post_form(client, f"/portal/permohonan/{second.id}/kirim", {})
     assert blocked.status_code == 422
-    assert f"NSPP yang sama sudah ada pada permohonan {first.number}" in blocked.get_data(as_text=True)
+    text = blocked.get_data(as_text=True)
+    assert f"NSPP yang sama sudah ada pada permohonan {first.number}" in text
 
 
 def test_revision_note_shown_then_resubmitted(client, applicant, kemenag):
