@@ -87,7 +87,9 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", False),
-        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "SIBANTU <noreply@tangerangkab.go.id>"),
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "SIBANTU <noreply@tangerangkab.go.id>"
+        ),
         "MAIL_FILE_DIR": os.environ.get("MAIL_FILE_DIR", str(instance / "mail")),
         "WA_GATEWAY_URL": os.environ.get("WA_GATEWAY_URL") or None,
         "WA_GATEWAY_TOKEN": os.environ.get("WA_GATEWAY_TOKEN") or None,

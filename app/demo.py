@@ -29,8 +29,13 @@ DEMO_STAFF = [
     ("kepala.diskopum@demo.sibantu.id", "Hj. Nurlela", "approver", "DISKOPUM", None),
     ("bendahara.bpkad@demo.sibantu.id", "Agus Setiawan", "finance", "BPKAD", None),
     ("auditor.inspektorat@demo.sibantu.id", "Wahyu Hidayat", "auditor", "INSPEKTORAT", None),
-    ("operator.desa@demo.sibantu.id", "Operator Desa Cangkudu", "village_operator", None,
-     "36.03.01.2003"),
+    (
+        "operator.desa@demo.sibantu.id",
+        "Operator Desa Cangkudu",
+        "village_operator",
+        None,
+        "36.03.01.2003",
+    ),
     ("operator.sekolah@demo.sibantu.id", "Operator SDN Balaraja 1", "school_operator", None, None),
 ]
 DEMO_APPLICANTS = [
@@ -54,13 +59,19 @@ def ensure_demo_users() -> list[tuple[str, str]]:
     logins = []
     for email, name, role, agency, desa in DEMO_STAFF:
         accounts.create_staff_user(
-            email=email, full_name=name, password=DEMO_PASSWORD, role=role,
-            agency_code=agency, region_code=desa,
+            email=email,
+            full_name=name,
+            password=DEMO_PASSWORD,
+            role=role,
+            agency_code=agency,
+            region_code=desa,
         )
         logins.append((email, f"{role}{' @ ' + agency if agency else ''}"))
     for email, name, phone in DEMO_APPLICANTS:
         if accounts.find_user_by_email(email) is None:
-            accounts.register_applicant(full_name=name, email=email, phone=phone, password=DEMO_PASSWORD)
+            accounts.register_applicant(
+                full_name=name, email=email, phone=phone, password=DEMO_PASSWORD
+            )
         logins.append((email, "applicant"))
     return logins
 
@@ -80,6 +91,6 @@ def demo_data() -> None:
     db.session.commit()
     if created:
         click.echo(f"{created} permohonan demo dibuat.")
-    click.echo("\nAkun demo (kata sandi untuk semua: %s):" % DEMO_PASSWORD)
+    click.echo(f"\nAkun demo (kata sandi untuk semua: {DEMO_PASSWORD}):")
     for email, role in logins:
         click.echo(f"  {email:42} {role}")

@@ -43,8 +43,15 @@ SANITREN_PATHS = {
     "Pondok Pesantren Nurul Huda": ["submit"],
     "Pondok Pesantren Daarul Falah": ["submit", "return"],
     "Pondok Pesantren Miftahul Ulum": ["submit", "verify", "complete_survey"],
-    "Pondok Pesantren Raudlatul Jannah": ["submit", "verify", "complete_survey", "recommend",
-                                          "approve", "sign", "countersign"],
+    "Pondok Pesantren Raudlatul Jannah": [
+        "submit",
+        "verify",
+        "complete_survey",
+        "recommend",
+        "approve",
+        "sign",
+        "countersign",
+    ],
     "Pondok Pesantren Al-Ikhlas": ["submit", "verify", "reject"],
 }
 GURU_PATHS = {
@@ -80,12 +87,20 @@ def _open_programs() -> None:
     today = date.today()
     for defn in registry().current_definitions():
         program = db.session.get(Program, defn.key)
-        program.window_opens, program.window_closes = today - timedelta(days=30), today + timedelta(days=90)
-        exists = db.session.scalar(sa.select(ProgramBudget.id).where(
-            ProgramBudget.program_key == defn.key, ProgramBudget.fiscal_year == today.year))
+        program.window_opens, program.window_closes = (
+            today - timedelta(days=30),
+            today + timedelta(days=90),
+        )
+        exists = db.session.scalar(
+            sa.select(ProgramBudget.id).where(
+                ProgramBudget.program_key == defn.key, ProgramBudget.fiscal_year == today.year
+            )
+        )
         if exists is None:
             ceiling = max(amount for _, amount in defn.budget.ceilings)
-            db.session.add(ProgramBudget(program_key=defn.key, fiscal_year=today.year, ceiling=ceiling))
+            db.session.add(
+                ProgramBudget(program_key=defn.key, fiscal_year=today.year, ceiling=ceiling)
+            )
     db.session.flush()
 
 
@@ -131,20 +146,25 @@ def _field_value(spec) -> Any:
 def _attach(application: Application, doc_type: str, user: User) -> None:
     requirement = workflow.definition_of(application).document(doc_type)
     pdf = "pdf" in requirement.accept
-    documents.attach(application, doc_type, f"{doc_type}.{'pdf' if pdf else 'jpg'}",
-                     PDF if pdf else JPG, user)
+    documents.attach(
+        application, doc_type, f"{doc_type}.{'pdf' if pdf else 'jpg'}", PDF if pdf else JPG, user
+    )
 
 
-def _attach_due(application: Application, user: User, stage: str | None,
-                uploader: str | None = None) -> None:
+def _attach_due(
+    application: Application, user: User, stage: str | None, uploader: str | None = None
+) -> None:
     defn = workflow.definition_of(application)
     kind = "perorangan"
     if application.organization_id:
         kind = db.session.get(Organization, application.organization_id).kind
     for requirement in defn.documents:
         fits = not requirement.applicant_kinds or kind in requirement.applicant_kinds
-        if requirement.stage == stage and requirement.mandatory and fits and (
-            uploader is None or requirement.uploaded_by == uploader
+        if (
+            requirement.stage == stage
+            and requirement.mandatory
+            and fits
+            and (uploader is None or requirement.uploaded_by == uploader)
         ):
             _attach(application, requirement.type, user)
 
@@ -156,19 +176,24 @@ def _walk(application: Application, owner: User, actions: list[str]) -> None:
         for doc_type in transition.requires_documents:
             _attach(application, doc_type, actor)
         reason = "Mohon lengkapi dokumen yang kurang jelas." if transition.reason_required else None
-        workflow.fire(application, action, actor, reason=reason, fields=_fields(application, action))
+        workflow.fire(
+            application, action, actor, reason=reason, fields=_fields(application, action)
+        )
         _after(application, owner)
 
 
 def _after(application: Application, owner: User) -> None:
-    """Upload what the applicant owes at the new stage (agreements, reports), as a diligent one would."""
+    """Upload what the applicant owes at the new stage (agreements, reports), diligently."""
     _attach_due(application, owner, application.stage, uploader="applicant")
 
 
 def _account(holder: str, *, organization=None, person=None, n: int) -> None:
-    account = BankAccount(organization_id=getattr(organization, "id", None),
-                          person_id=getattr(person, "id", None), bank_name="Bank BJB",
-                          holder_name=holder)
+    account = BankAccount(
+        organization_id=getattr(organization, "id", None),
+        person_id=getattr(person, "id", None),
+        bank_name="Bank BJB",
+        holder_name=holder,
+    )
     account.set_number(f"0012{n:08d}")
     db.session.add(account)
 
@@ -176,28 +201,45 @@ def _account(holder: str, *, organization=None, person=None, n: int) -> None:
 def _sanitren() -> int:
     owner = _user("pesantren@demo.sibantu.id")
     for n, (name, path) in enumerate(SANITREN_PATHS.items(), start=1):
-        org = Organization(kind="pesantren", name=name, pesantren_type="salafi",
-                           nspp=f"5100360300{n:02d}", npwp=f"01234567890{n:04d}0"[:16],
-                           desa_code="36.03.01.2003", address=f"Kp. Cangkudu No. {n}",
-                           leader_name="KH. Abdul Malik", profile={"resident_santri": 80 + n})
+        org = Organization(
+            kind="pesantren",
+            name=name,
+            pesantren_type="salafi",
+            nspp=f"5100360300{n:02d}",
+            npwp=f"01234567890{n:04d}0"[:16],
+            desa_code="36.03.01.2003",
+            address=f"Kp. Cangkudu No. {n}",
+            leader_name="KH. Abdul Malik",
+            profile={"resident_santri": 80 + n},
+        )
         db.session.add(org)
         db.session.flush()
         db.session.add(Membership(user_id=owner.id, organization_id=org.id))
-        db.session.add(RegisterEntry(register="pesantren", key_kind="nspp", key_value=org.nspp,
-                                     attributes={"name": name}))
+        db.session.add(
+            RegisterEntry(
+                register="pesantren", key_kind="nspp", key_value=org.nspp, attributes={"name": name}
+            )
+        )
         _account(name, organization=org, n=n)
         application = operations.create_draft("sanitren", owner=owner, organization=org)
-        operations.update_answers(application, owner, {"similar_aid_this_year": False,
-                                                       "sanitation_adequate": False})
+        operations.update_answers(
+            application, owner, {"similar_aid_this_year": False, "sanitation_adequate": False}
+        )
         _attach_due(application, owner, None)
         _walk(application, owner, path)
     return len(SANITREN_PATHS)
 
 
 def _person(name: str, n: int, creator: User, **extra) -> Person:
-    person = Person(full_name=name, desa_code="36.03.01.2003", npwp=f"{3603010000000000 + n}",
-                    is_civil_servant=False, has_fixed_income=False, created_by_user_id=creator.id,
-                    **extra)
+    person = Person(
+        full_name=name,
+        desa_code="36.03.01.2003",
+        npwp=f"{3603010000000000 + n}",
+        is_civil_servant=False,
+        has_fixed_income=False,
+        created_by_user_id=creator.id,
+        **extra,
+    )
     person.set_nik(f"360301{(n % 28) + 1:02d}0890{n:04d}")
     person.set_kk(f"3603010101{n % 90 + 10:02d}{n:04d}")
     db.session.add(person)
@@ -210,8 +252,9 @@ def _guru_ngaji() -> int:
     operator = _staff("village_operator", None)
     for n, (name, path) in enumerate(GURU_PATHS.items(), start=1):
         person = _person(name, n, operator, teaching_since=date(2016, 7, 1))
-        application = operations.create_draft("guru_ngaji", owner=operator, person=person,
-                                              nominated_by=operator)
+        application = operations.create_draft(
+            "guru_ngaji", owner=operator, person=person, nominated_by=operator
+        )
         operations.update_answers(application, operator, {"pupil_count": 20 + n})
         _attach_due(application, operator, None)
         _walk(application, operator, path)
@@ -221,17 +264,25 @@ def _guru_ngaji() -> int:
 def _kembangku() -> int:
     owner = _user("koperasi@demo.sibantu.id")
     for n, (name, path) in enumerate(KOPERASI_PATHS.items(), start=1):
-        org = Organization(kind="koperasi", name=name, ahu_number=f"AHU-00{n:05d}.AH.01.26.TAHUN 2018",
-                           nib=f"91200{n:08d}", npwp=f"09876543210{n:04d}0"[:16],
-                           rat_last_year=date.today().year - 1, founded_on=date(2018, 5, 2),
-                           desa_code="36.03.18.1003", address="Jl. Raya Serang Km. 20")
+        org = Organization(
+            kind="koperasi",
+            name=name,
+            ahu_number=f"AHU-00{n:05d}.AH.01.26.TAHUN 2018",
+            nib=f"91200{n:08d}",
+            npwp=f"09876543210{n:04d}0"[:16],
+            rat_last_year=date.today().year - 1,
+            founded_on=date(2018, 5, 2),
+            desa_code="36.03.18.1003",
+            address="Jl. Raya Serang Km. 20",
+        )
         db.session.add(org)
         db.session.flush()
         db.session.add(Membership(user_id=owner.id, organization_id=org.id))
         _account(name, organization=org, n=200 + n)
         application = operations.create_draft("kembangku", owner=owner, organization=org)
-        operations.update_answers(application, owner, {"requested_amount": 50_000_000},
-                                  amount_requested=50_000_000)
+        operations.update_answers(
+            application, owner, {"requested_amount": 50_000_000}, amount_requested=50_000_000
+        )
         _attach_due(application, owner, None)
         _walk(application, owner, path)
     return len(KOPERASI_PATHS)
@@ -247,14 +298,29 @@ def _beasiswa() -> int:
     guardian = _person("Ibu Aminah", 50, parent)
     db.session.add(RegisterEntry(register="dtks", key_kind="kk", key_value=guardian.kk_bidx))
     for n, (name, path) in enumerate(STUDENT_PATHS.items(), start=1):
-        student = _person(name, 60 + n, parent, nisn=f"00{n:08d}", school_level="SD",
-                          guardian_person_id=guardian.id)
+        student = _person(
+            name,
+            60 + n,
+            parent,
+            nisn=f"00{n:08d}",
+            school_level="SD",
+            guardian_person_id=guardian.id,
+        )
         student.kk_encrypted, student.kk_bidx = guardian.kk_encrypted, guardian.kk_bidx
         application = operations.create_draft("beasiswa_mbr", owner=parent, person=student)
-        operations.update_answers(application, parent, {
-            "school_level": "SD", "class_rank": n + 1, "report_average": 88, "has_sktm": False,
-            "school_desa_code": "36.03.01.2003", "nisn": student.nisn, "school_npsn": npsn,
-        })
+        operations.update_answers(
+            application,
+            parent,
+            {
+                "school_level": "SD",
+                "class_rank": n + 1,
+                "report_average": 88,
+                "has_sktm": False,
+                "school_desa_code": "36.03.01.2003",
+                "nisn": student.nisn,
+                "school_npsn": npsn,
+            },
+        )
         _attach_due(application, parent, None)
         _walk(application, parent, path)
     return len(STUDENT_PATHS)

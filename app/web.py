@@ -18,14 +18,23 @@ from app.extensions import db
 log = logging.getLogger("sibantu")
 
 ERROR_TEXT = {
-    400: ("Permintaan tidak valid", "Permintaan tidak dapat diproses. Muat ulang halaman dan coba lagi."),
+    400: (
+        "Permintaan tidak valid",
+        "Permintaan tidak dapat diproses. Muat ulang halaman dan coba lagi.",
+    ),
     403: ("Akses ditolak", "Anda tidak memiliki izin untuk membuka halaman ini."),
-    404: ("Halaman tidak ditemukan", "Halaman yang Anda cari tidak ada atau tidak dapat Anda akses."),
+    404: (
+        "Halaman tidak ditemukan",
+        "Halaman yang Anda cari tidak ada atau tidak dapat Anda akses.",
+    ),
     405: ("Metode tidak diizinkan", "Tindakan ini tidak dapat dilakukan dengan cara tersebut."),
     413: ("Berkas terlalu besar", "Berkas yang Anda kirim melebihi batas ukuran."),
     422: ("Data belum lengkap", "Periksa kembali isian Anda."),
     429: ("Terlalu banyak percobaan", "Tunggu sebentar sebelum mencoba lagi."),
-    500: ("Terjadi kesalahan", "Maaf, terjadi kesalahan di sistem. Tim kami telah dicatat; coba lagi nanti."),
+    500: (
+        "Terjadi kesalahan",
+        "Maaf, terjadi kesalahan di sistem. Tim kami telah dicatat; coba lagi nanti.",
+    ),
 }
 
 
@@ -95,7 +104,9 @@ def _render_error(code: int):
     if _wants_json():
         return {"title": _(title), "status": code, "detail": _(message)}, code
     try:
-        return render_template("errors/error.html", code=code, title=_(title), message=_(message)), code
+        return render_template(
+            "errors/error.html", code=code, title=_(title), message=_(message)
+        ), code
     except (BuildError, RuntimeError):  # an error page must never fail itself
         return f"{code} {title}", code
 

@@ -12,11 +12,13 @@ from forms.validators import MobilePhone, PasswordPolicy
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        _l("E-mail"), validators=[DataRequired(_l("E-mail wajib diisi.")), Length(max=254)],
+        _l("E-mail"),
+        validators=[DataRequired(_l("E-mail wajib diisi.")), Length(max=254)],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
-        _l("Kata sandi"), validators=[DataRequired(_l("Kata sandi wajib diisi."))],
+        _l("Kata sandi"),
+        validators=[DataRequired(_l("Kata sandi wajib diisi."))],
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Ingat saya di perangkat ini"))
@@ -61,7 +63,8 @@ class RegistrationForm(FlaskForm):
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
-        _l("E-mail"), validators=[DataRequired(_l("E-mail wajib diisi.")), Length(max=254)],
+        _l("E-mail"),
+        validators=[DataRequired(_l("E-mail wajib diisi.")), Length(max=254)],
         render_kw={"autocomplete": "email"},
     )
 
@@ -84,7 +87,8 @@ class ResetPasswordForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        _l("Kata sandi saat ini"), validators=[DataRequired(_l("Kata sandi wajib diisi."))],
+        _l("Kata sandi saat ini"),
+        validators=[DataRequired(_l("Kata sandi wajib diisi."))],
         render_kw={"autocomplete": "current-password"},
     )
     new_password = PasswordField(

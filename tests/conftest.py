@@ -114,12 +114,23 @@ def app(database_url):
 
 @pytest.fixture(autouse=True)
 def _reset_rate_limits(request):
+    """Fresh rate-limit counters for each test, touching only this run's keys in Redis
+    (other test runs may share the server; ``limiter.reset()`` would wipe theirs too)."""
     if "app" in request.fixturenames or "db_session" in request.fixturenames:
-        from app.extensions import limiter
-
         app = request.getfixturevalue("app")
-        with app.app_context():
-            limiter.reset()
+        storage = app.config["RATELIMIT_STORAGE_URI"]
+        if storage.startswith("redis://"):
+            import redis
+
+            client = redis.Redis.from_url(storage)
+            prefix = app.config["RATELIMIT_KEY_PREFIX"]
+            for key in client.scan_iter(f"LIMITS:LIMITER/{prefix}/*"):
+                client.delete(key)
+        else:
+            from app.extensions import limiter
+
+            with app.app_context():
+                limiter.reset()
     yield
 
 

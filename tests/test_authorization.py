@@ -14,8 +14,9 @@ def login(client, user):
 
 
 def make_pesantren(owner, name="Pondok Pesantren Al-Hikmah", nspp="510036030001"):
-    org = Organization(kind="pesantren", name=name, pesantren_type="salafi", nspp=nspp,
-                       desa_code="36.03.01.2003")
+    org = Organization(
+        kind="pesantren", name=name, pesantren_type="salafi", nspp=nspp, desa_code="36.03.01.2003"
+    )
     db.session.add(org)
     db.session.flush()
     db.session.add(Membership(user_id=owner.id, organization_id=org.id, role="owner"))

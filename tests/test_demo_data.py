@@ -11,7 +11,10 @@ def test_demo_data_twice(committing_app):
     runner = committing_app.test_cli_runner()
     first = runner.invoke(args=["demo-data"])
     assert first.exit_code == 0, first.output
-    assert "Demo-Sibantu-2026" in first.output and "verifikator.kemenag@demo.sibantu.id" in first.output
+    assert (
+        "Demo-Sibantu-2026" in first.output
+        and "verifikator.kemenag@demo.sibantu.id" in first.output
+    )
     second = runner.invoke(args=["demo-data"])
     assert second.exit_code == 0, second.output
     with committing_app.app_context():

@@ -10,8 +10,11 @@ def test_healthz_reports_unreachable_redis(app, db_session):
     from tests.conftest import make_config
     from tests.support.services import free_port
 
-    broken = create_app(make_config(app.config["SQLALCHEMY_DATABASE_URI"],
-                                    REDIS_URL=f"redis://127.0.0.1:{free_port()}/0"))
+    broken = create_app(
+        make_config(
+            app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=f"redis://127.0.0.1:{free_port()}/0"
+        )
+    )
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["redis"] == "unreachable"
@@ -23,6 +26,8 @@ def test_healthz_reports_reachable_redis(app):
     from tests.support import services
 
     services.need("Redis", services.redis_available())
-    ok = create_app(make_config(app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=services.REDIS_URL))
+    ok = create_app(
+        make_config(app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=services.REDIS_URL)
+    )
     response = ok.test_client().get("/healthz")
     assert response.json["redis"] == "ok"

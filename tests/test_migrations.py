@@ -19,9 +19,9 @@ def test_regions_are_loaded_by_migration(db_session):
 
     from app.regions.models import Region
 
-    counts = dict(db.session.execute(
-        sa.select(Region.level, sa.func.count()).group_by(Region.level)
-    ).all())
+    counts = dict(
+        db.session.execute(sa.select(Region.level, sa.func.count()).group_by(Region.level)).all()
+    )
     assert counts == {"kabupaten": 1, "kecamatan": 29, "desa": 246, "kelurahan": 28}
 
 

@@ -17,7 +17,11 @@ from app.extensions import db
 @click.password_option("--password", help="asked for when not given")
 @with_appcontext
 def create_user(
-    email: str, full_name: str, role: str, agency_code: str | None, region_code: str | None,
+    email: str,
+    full_name: str,
+    role: str,
+    agency_code: str | None,
+    region_code: str | None,
     password: str,
 ) -> None:
     """Create a staff account (or add a role to an existing one)."""
@@ -27,8 +31,12 @@ def create_user(
         raise click.UsageError(f"role {role} needs --agency")
     try:
         user = ops.create_staff_user(
-            email=email, full_name=full_name, password=password, role=role,
-            agency_code=agency_code, region_code=region_code,
+            email=email,
+            full_name=full_name,
+            password=password,
+            role=role,
+            agency_code=agency_code,
+            region_code=region_code,
         )
     except ops.AccountError as exc:
         raise click.ClickException(str(exc)) from exc

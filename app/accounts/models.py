@@ -35,7 +35,9 @@ class User(db.Model):
     password_changed_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
     roles: Mapped[list[RoleAssignment]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="user",
+        cascade="all, delete-orphan",
+        lazy="selectin",
         foreign_keys="RoleAssignment.user_id",
     )
 
@@ -57,7 +59,9 @@ class User(db.Model):
         )
 
     def agency_codes(self, *roles: str) -> set[str]:
-        return {r.agency_code for r in self.roles if r.agency_code and (not roles or r.role in roles)}
+        return {
+            r.agency_code for r in self.roles if r.agency_code and (not roles or r.role in roles)
+        }
 
     @property
     def role_pairs(self) -> frozenset[tuple[str, str | None]]:
@@ -81,7 +85,8 @@ class RoleAssignment(db.Model):
             f"role NOT IN {AGENCY_ROLES!r} OR agency_id IS NOT NULL", name="staff_role_has_agency"
         ),
         sa.CheckConstraint(
-            "role != 'village_operator' OR region_code IS NOT NULL", name="village_operator_has_desa"
+            "role != 'village_operator' OR region_code IS NOT NULL",
+            name="village_operator_has_desa",
         ),
         sa.UniqueConstraint("user_id", "role", "agency_id", "region_code", "school_npsn"),
     )

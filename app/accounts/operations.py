@@ -29,7 +29,9 @@ def find_user_by_email(email: str) -> User | None:
 
 def register_applicant(*, full_name: str, email: str, phone: str | None, password: str) -> User:
     if find_user_by_email(email):
-        raise AccountError("Alamat e-mail ini sudah terdaftar. Silakan masuk atau atur ulang kata sandi.")
+        raise AccountError(
+            "Alamat e-mail ini sudah terdaftar. Silakan masuk atau atur ulang kata sandi."
+        )
     user = User(
         full_name=full_name.strip(),
         email=email.strip().lower(),
@@ -39,13 +41,25 @@ def register_applicant(*, full_name: str, email: str, phone: str | None, passwor
     user.roles.append(RoleAssignment(role=APPLICANT))
     db.session.add(user)
     db.session.flush()
-    record("account.registered", actor=user, actor_role=APPLICANT, object_type="user", object_id=user.id)
+    record(
+        "account.registered",
+        actor=user,
+        actor_role=APPLICANT,
+        object_type="user",
+        object_id=user.id,
+    )
     return user
 
 
 def create_staff_user(
-    *, email: str, full_name: str, password: str, role: str, agency_code: str | None,
-    region_code: str | None = None, granted_by: User | None = None,
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    role: str,
+    agency_code: str | None,
+    region_code: str | None = None,
+    granted_by: User | None = None,
 ) -> User:
     user = find_user_by_email(email)
     if user is None:
@@ -57,7 +71,11 @@ def create_staff_user(
 
 
 def grant_role(
-    user: User, role: str, *, agency_code: str | None = None, region_code: str | None = None,
+    user: User,
+    role: str,
+    *,
+    agency_code: str | None = None,
+    region_code: str | None = None,
     granted_by: User | None = None,
 ) -> RoleAssignment:
     agency = agency_by_code(agency_code) if agency_code else None
@@ -65,18 +83,26 @@ def grant_role(
         raise AccountError(f"OPD dengan kode {agency_code} tidak dikenal.")
     for existing in user.roles:
         if (existing.role, existing.agency_id, existing.region_code) == (
-            role, agency.id if agency else None, region_code
+            role,
+            agency.id if agency else None,
+            region_code,
         ):
             return existing
     assignment = RoleAssignment(
-        role=role, agency=agency, region_code=region_code,
+        role=role,
+        agency=agency,
+        region_code=region_code,
         granted_by_user_id=granted_by.id if granted_by else None,
     )
     user.roles.append(assignment)
     db.session.flush()
     record(
-        "account.role_granted", actor=granted_by, object_type="user", object_id=user.id,
-        agency_code=agency_code, summary={"role": role, "region_code": region_code},
+        "account.role_granted",
+        actor=granted_by,
+        object_type="user",
+        object_id=user.id,
+        agency_code=agency_code,
+        summary={"role": role, "region_code": region_code},
     )
     return assignment
 

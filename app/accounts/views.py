@@ -84,8 +84,10 @@ def register():
     if form.validate_on_submit():
         try:
             user = ops.register_applicant(
-                full_name=form.full_name.data, email=form.email.data,
-                phone=form.phone.data, password=form.password.data,
+                full_name=form.full_name.data,
+                email=form.email.data,
+                phone=form.phone.data,
+                password=form.password.data,
             )
         except ops.AccountError as exc:
             form.email.errors.append(str(exc))
@@ -114,8 +116,13 @@ def forgot_password():
             )
             db.session.commit()
         # the same answer whether or not the address is known: no account enumeration
-        flash(_("Jika e-mail tersebut terdaftar, tautan untuk mengatur ulang kata sandi telah dikirim."),
-              "info")
+        flash(
+            _(
+                "Jika e-mail tersebut terdaftar, tautan untuk mengatur ulang kata sandi "
+                "telah dikirim."
+            ),
+            "info",
+        )
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot_password.html", form=form)
 

@@ -66,15 +66,23 @@ def _check(definition, doc_type: str, content: bytes) -> tuple[str, str]:
     return sniffed
 
 
-def attach(application: Application, doc_type: str, filename: str, content: bytes,
-           user: User, *, meta: dict | None = None) -> Document:
+def attach(
+    application: Application,
+    doc_type: str,
+    filename: str,
+    content: bytes,
+    user: User,
+    *,
+    meta: dict | None = None,
+) -> Document:
     """Validate and store one file, superseding the current one of the same type. No commit."""
     from app.applications.workflow import definition_of
 
     _, content_type = _check(definition_of(application), doc_type, content)
     previous = db.session.scalars(
-        sa.select(Document).where(Document.application_id == application.id,
-                                  Document.doc_type == doc_type)
+        sa.select(Document).where(
+            Document.application_id == application.id, Document.doc_type == doc_type
+        )
     ).all()
     for old in previous:
         old.is_current = False
@@ -83,18 +91,34 @@ def attach(application: Application, doc_type: str, filename: str, content: byte
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
     document = Document(
-        application_id=application.id, doc_type=doc_type,
-        version=max((d.version for d in previous), default=0) + 1, filename=clean_filename(filename),
-        storage_key=key, content_type=content_type, size_bytes=len(content),
-        sha256=hashlib.sha256(content).hexdigest(), uploaded_by_user_id=user.id, meta=meta or {},
+        application_id=application.id,
+        doc_type=doc_type,
+        version=max((d.version for d in previous), default=0) + 1,
+        filename=clean_filename(filename),
+        storage_key=key,
+        content_type=content_type,
+        size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by_user_id=user.id,
+        meta=meta or {},
     )
     db.session.add(document)
     db.session.flush()
     db.session.expire(application, ["documents"])
-    record("document.uploaded", actor=user, program_key=application.program_key,
-           object_type="document", object_id=document.id, object_version=document.version,
-           summary={"application": application.number, "doc_type": doc_type,
-                    "sha256": document.sha256, "size": document.size_bytes})
+    record(
+        "document.uploaded",
+        actor=user,
+        program_key=application.program_key,
+        object_type="document",
+        object_id=document.id,
+        object_version=document.version,
+        summary={
+            "application": application.number,
+            "doc_type": doc_type,
+            "sha256": document.sha256,
+            "size": document.size_bytes,
+        },
+    )
     return document
 
 

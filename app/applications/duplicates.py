@@ -21,8 +21,14 @@ from workflows import ProgramDefinition
 UNSUCCESSFUL = ("rejected", "withdrawn")
 CLOSED = ("rejected", "withdrawn", "completed")
 LABELS = {
-    "nik": "NIK", "kk": "nomor KK", "nisn": "NISN", "nspp": "NSPP", "ahu": "nomor badan hukum", "nib": "NIB",
-    "npsn": "NPSN", "bank": "rekening bank",
+    "nik": "NIK",
+    "kk": "nomor KK",
+    "nisn": "NISN",
+    "nspp": "NSPP",
+    "ahu": "nomor badan hukum",
+    "nib": "NIB",
+    "npsn": "NPSN",
+    "bank": "rekening bank",
 }
 
 
@@ -51,6 +57,9 @@ def identifiers_of(application: Application) -> dict[str, str]:
             found["kk"] = person.kk_bidx
         if person.nisn:
             found["nisn"] = pii.blind_index(person.nisn, purpose="nisn")
+    nisn = (application.answers or {}).get("nisn")
+    if "nisn" not in found and nisn:  # a parent applying names the student by NISN
+        found["nisn"] = pii.blind_index(str(nisn), purpose="nisn")
     account = current_bank_account(application)
     if account is not None:
         found["bank"] = account.number_bidx
@@ -64,32 +73,41 @@ def current_bank_account(application: Application) -> BankAccount | None:
         else BankAccount.person_id == application.person_id
     )
     return db.session.scalar(
-        sa.select(BankAccount).where(owner, BankAccount.is_current.is_(True))
-        .order_by(BankAccount.id.desc()).limit(1)
+        sa.select(BankAccount)
+        .where(owner, BankAccount.is_current.is_(True))
+        .order_by(BankAccount.id.desc())
+        .limit(1)
     )
 
 
 def record_identifiers(application: Application) -> dict[str, str]:
     identifiers = identifiers_of(application)
     db.session.execute(
-        sa.delete(ApplicationIdentifier).where(ApplicationIdentifier.application_id == application.id)
+        sa.delete(ApplicationIdentifier).where(
+            ApplicationIdentifier.application_id == application.id
+        )
     )
     for kind, value in identifiers.items():
-        db.session.add(ApplicationIdentifier(application_id=application.id, kind=kind, value_bidx=value))
+        db.session.add(
+            ApplicationIdentifier(application_id=application.id, kind=kind, value_bidx=value)
+        )
     db.session.flush()
     return identifiers
 
 
 def _others_with(kind: str, value: str, application: Application) -> list[Application]:
-    return list(db.session.scalars(
-        sa.select(Application)
-        .join(ApplicationIdentifier, ApplicationIdentifier.application_id == Application.id)
-        .where(
-            ApplicationIdentifier.kind == kind, ApplicationIdentifier.value_bidx == value,
-            Application.id != application.id,
-            sa.or_(Application.outcome.is_(None), Application.outcome.not_in(UNSUCCESSFUL)),
+    return list(
+        db.session.scalars(
+            sa.select(Application)
+            .join(ApplicationIdentifier, ApplicationIdentifier.application_id == Application.id)
+            .where(
+                ApplicationIdentifier.kind == kind,
+                ApplicationIdentifier.value_bidx == value,
+                Application.id != application.id,
+                sa.or_(Application.outcome.is_(None), Application.outcome.not_in(UNSUCCESSFUL)),
+            )
         )
-    ))
+    )
 
 
 def _in_scope(scope: str, other: Application, application: Application) -> bool:
@@ -111,8 +129,14 @@ def check(defn: ProgramDefinition, application: Application) -> list[Finding]:
             continue
         for other in _others_with(policy.identifier, value, application):
             if other.program_key == defn.key and _in_scope(policy.scope, other, application):
-                findings.append(Finding(policy.identifier, other, policy.blocking, _repeat_note(
-                    policy.identifier, other)))
+                findings.append(
+                    Finding(
+                        policy.identifier,
+                        other,
+                        policy.blocking,
+                        _repeat_note(policy.identifier, other),
+                    )
+                )
     findings.extend(_overlaps(identifiers, application, {f.other.id for f in findings}))
     return findings
 
@@ -122,7 +146,9 @@ def _repeat_note(kind: str, other: Application) -> str:
     return f"{label[0].upper()}{label[1:]} yang sama sudah ada pada permohonan {other.number}."
 
 
-def _overlaps(identifiers: dict[str, str], application: Application, seen: set[int]) -> list[Finding]:
+def _overlaps(
+    identifiers: dict[str, str], application: Application, seen: set[int]
+) -> list[Finding]:
     findings = []
     for kind in ("bank", "kk", "nik"):
         value = identifiers.get(kind)
@@ -130,13 +156,16 @@ def _overlaps(identifiers: dict[str, str], application: Application, seen: set[i
             continue
         for other in _others_with(kind, value, application):
             same_party = _same_party(other, application)
-            if other.id in seen or (same_party and (kind == "bank" or other.program_key == application.program_key)):
+            if other.id in seen or (
+                same_party and (kind == "bank" or other.program_key == application.program_key)
+            ):
                 continue
             seen.add(other.id)
             note = (
                 f"Rekening bank yang sama dipakai pemohon lain ({other.number})."
                 if kind == "bank"
-                else f"Rumah tangga yang sama juga menerima/mengajukan {other.program_key} ({other.number})."
+                else "Rumah tangga yang sama juga menerima/mengajukan "
+                f"{other.program_key} ({other.number})."
             )
             findings.append(Finding(kind, other, False, note))
     return findings
@@ -149,10 +178,17 @@ def _same_party(other: Application, application: Application) -> bool:
 
 
 def save_flags(application: Application, findings: list[Finding]) -> None:
-    db.session.execute(sa.delete(DuplicateFlag).where(DuplicateFlag.application_id == application.id))
+    db.session.execute(
+        sa.delete(DuplicateFlag).where(DuplicateFlag.application_id == application.id)
+    )
     for finding in findings:
-        db.session.add(DuplicateFlag(
-            application_id=application.id, kind=finding.kind, other_application_id=finding.other.id,
-            blocking=finding.blocking, note=finding.note[:300],
-        ))
+        db.session.add(
+            DuplicateFlag(
+                application_id=application.id,
+                kind=finding.kind,
+                other_application_id=finding.other.id,
+                blocking=finding.blocking,
+                note=finding.note[:300],
+            )
+        )
     db.session.flush()

@@ -28,8 +28,9 @@ class EffectError(Exception):
     """An effect could not be applied (message in Indonesian); the transaction must roll back."""
 
 
-def approved_amount(defn: ProgramDefinition, application: Application,
-                    fields: dict | None = None) -> int | None:
+def approved_amount(
+    defn: ProgramDefinition, application: Application, fields: dict | None = None
+) -> int | None:
     """Fixed, per level, or (for a range) the amount the approver set, else the one requested."""
     rule = defn.amount
     if rule.rule == "fixed":
@@ -38,8 +39,11 @@ def approved_amount(defn: ProgramDefinition, application: Application,
     if rule.rule == "per_level":
         level = answers.get((rule.level_fact or "answers.school_level").removeprefix("answers."))
         return rule.for_level(str(level)) if level else None
-    requested = (_int((fields or {}).get("approved_amount")) or application.amount_requested
-                 or _int(answers.get("requested_amount")))
+    requested = (
+        _int((fields or {}).get("approved_amount"))
+        or application.amount_requested
+        or _int(answers.get("requested_amount"))
+    )
     if requested is None or not (rule.min or 0) <= requested <= (rule.max or requested):
         return None
     return requested
@@ -52,8 +56,9 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def budget_facts(defn: ProgramDefinition, application: Application,
-                 fields: dict | None = None) -> dict[str, Any]:
+def budget_facts(
+    defn: ProgramDefinition, application: Application, fields: dict | None = None
+) -> dict[str, Any]:
     """A pre-check for the guards; the reservation itself is the atomic conditional UPDATE."""
     amount = approved_amount(defn, application, fields)
     usage = budget.usage(defn.key, application.fiscal_year)
@@ -67,9 +72,10 @@ def budget_facts(defn: ProgramDefinition, application: Application,
 def _loan_repaid(application: Application) -> bool:
     """The latest monitoring review recorded no outstanding principal."""
     latest = db.session.scalar(
-        sa.select(Decision.fields).where(
-            Decision.application_id == application.id, Decision.action == "accept_report"
-        ).order_by(Decision.id.desc()).limit(1)
+        sa.select(Decision.fields)
+        .where(Decision.application_id == application.id, Decision.action == "accept_report")
+        .order_by(Decision.id.desc())
+        .limit(1)
     )
     return latest is not None and _int(latest.get("outstanding_principal")) == 0
 
@@ -80,12 +86,16 @@ def _quota_available(defn: ProgramDefinition, application: Application) -> bool:
     region = budget.quota_region(defn, application)
     if region is None:
         return defn.quota is None
-    used = db.session.scalar(
-        sa.select(RegionQuota.used).where(
-            RegionQuota.program_key == defn.key, RegionQuota.fiscal_year == application.fiscal_year,
-            RegionQuota.region_code == region,
+    used = (
+        db.session.scalar(
+            sa.select(RegionQuota.used).where(
+                RegionQuota.program_key == defn.key,
+                RegionQuota.fiscal_year == application.fiscal_year,
+                RegionQuota.region_code == region,
+            )
         )
-    ) or 0
+        or 0
+    )
     return used < defn.quota.for_area(region)
 
 
@@ -106,16 +116,31 @@ def reserve_budget(defn, application, plan, decision, user) -> None:
         raise EffectError(str(exc)) from exc
     application.amount_approved = amount
     application.decided_dt = utcnow()
-    record("budget.reserved", actor=user, program_key=defn.key, object_type="application",
-           object_id=application.id, summary={"amount": amount, "fiscal_year": application.fiscal_year,
-                                              "region": reservation.region_code})
+    record(
+        "budget.reserved",
+        actor=user,
+        program_key=defn.key,
+        object_type="application",
+        object_id=application.id,
+        summary={
+            "amount": amount,
+            "fiscal_year": application.fiscal_year,
+            "region": reservation.region_code,
+        },
+    )
 
 
 def release_budget(defn, application, plan, decision, user) -> None:
     reservation = budget.release(application)
     if reservation is not None:
-        record("budget.released", actor=user, program_key=defn.key, object_type="application",
-               object_id=application.id, summary={"amount": reservation.amount})
+        record(
+            "budget.released",
+            actor=user,
+            program_key=defn.key,
+            object_type="application",
+            object_id=application.id,
+            summary={"amount": reservation.amount},
+        )
 
 
 def create_disbursements(defn, application, plan, decision, user) -> None:
@@ -131,11 +156,23 @@ def create_disbursements(defn, application, plan, decision, user) -> None:
         else:
             amount = total * (tranche.percent or 0) // 100
         paid_so_far += amount
-        db.session.add(Disbursement(application_id=application.id, tranche_no=number, amount=amount,
-                                    bank_account_id=account.id if account else None))
+        db.session.add(
+            Disbursement(
+                application_id=application.id,
+                tranche_no=number,
+                amount=amount,
+                bank_account_id=account.id if account else None,
+            )
+        )
     if not tranches and total:
-        db.session.add(Disbursement(application_id=application.id, tranche_no=1, amount=total,
-                                    bank_account_id=account.id if account else None))
+        db.session.add(
+            Disbursement(
+                application_id=application.id,
+                tranche_no=1,
+                amount=total,
+                bank_account_id=account.id if account else None,
+            )
+        )
     db.session.flush()
 
 
@@ -155,10 +192,13 @@ def _tranche_no(defn: ProgramDefinition, stage: str) -> int:
 def _open_disbursement(defn, application, stage) -> Disbursement:
     number = _tranche_no(defn, stage)
     row = db.session.scalar(
-        sa.select(Disbursement).where(
-            Disbursement.application_id == application.id, Disbursement.tranche_no == number,
+        sa.select(Disbursement)
+        .where(
+            Disbursement.application_id == application.id,
+            Disbursement.tranche_no == number,
             Disbursement.status == "pending",
-        ).order_by(Disbursement.attempt.desc())
+        )
+        .order_by(Disbursement.attempt.desc())
     )
     if row is None:
         raise EffectError(f"Tidak ada pembayaran tahap {number} yang menunggu.")
@@ -174,9 +214,19 @@ def record_tranche_paid(defn, application, plan, decision, user) -> None:
     if account is not None and account.status == "unconfirmed":
         account.status, account.confirmed_dt = "confirmed", utcnow()
     db.session.flush()
-    record("disbursement.sent", actor=user, program_key=defn.key, object_type="disbursement",
-           object_id=row.id, summary={"application": application.number, "tranche": row.tranche_no,
-                                      "amount": row.amount, "reference": row.reference})
+    record(
+        "disbursement.sent",
+        actor=user,
+        program_key=defn.key,
+        object_type="disbursement",
+        object_id=row.id,
+        summary={
+            "application": application.number,
+            "tranche": row.tranche_no,
+            "amount": row.amount,
+            "reference": row.reference,
+        },
+    )
 
 
 def record_transfer_failed(defn, application, plan, decision, user) -> None:
@@ -186,18 +236,32 @@ def record_transfer_failed(defn, application, plan, decision, user) -> None:
     if row.bank_account_id:
         account = db.session.get(BankAccount, row.bank_account_id)
         account.status = "failed"
-    db.session.add(Disbursement(application_id=application.id, tranche_no=row.tranche_no,
-                                attempt=row.attempt + 1, amount=row.amount))
+    db.session.add(
+        Disbursement(
+            application_id=application.id,
+            tranche_no=row.tranche_no,
+            attempt=row.attempt + 1,
+            amount=row.amount,
+        )
+    )
     db.session.flush()
-    record("disbursement.failed", actor=user, program_key=defn.key, object_type="disbursement",
-           object_id=row.id, summary={"application": application.number, "tranche": row.tranche_no},
-           reason=row.failure_reason)
+    record(
+        "disbursement.failed",
+        actor=user,
+        program_key=defn.key,
+        object_type="disbursement",
+        object_id=row.id,
+        summary={"application": application.number, "tranche": row.tranche_no},
+        reason=row.failure_reason,
+    )
 
 
 def schedule_report(defn, application, plan, decision, user) -> None:
     due = date.today() + timedelta(days=REPORT_DAYS)
     report = db.session.scalar(
-        sa.select(Report).where(Report.application_id == application.id, Report.kind == plan.to_stage)
+        sa.select(Report).where(
+            Report.application_id == application.id, Report.kind == plan.to_stage
+        )
     )
     if report is None:
         db.session.add(Report(application_id=application.id, kind=plan.to_stage, due_date=due))
@@ -208,16 +272,26 @@ def schedule_report(defn, application, plan, decision, user) -> None:
 
 def _issued(kind: str) -> Handler:
     def handler(defn, application, plan, decision, user) -> None:
-        record(f"document.{kind}_issued", actor=user, program_key=defn.key,
-               object_type="application", object_id=application.id,
-               summary={"number": application.number, "amount": application.amount_approved,
-                        "decision_id": decision.id})
+        record(
+            f"document.{kind}_issued",
+            actor=user,
+            program_key=defn.key,
+            object_type="application",
+            object_id=application.id,
+            summary={
+                "number": application.number,
+                "amount": application.amount_approved,
+                "decision_id": decision.id,
+            },
+        )
 
     return handler
 
 
 def mark_completed(defn, application, plan, decision, user) -> None:
-    for report in db.session.scalars(sa.select(Report).where(Report.application_id == application.id)):
+    for report in db.session.scalars(
+        sa.select(Report).where(Report.application_id == application.id)
+    ):
         if report.status in ("due", "submitted"):
             report.status = "accepted"
 
@@ -243,7 +317,8 @@ def bind_all() -> None:
         raise RuntimeError(f"effects without a handler: {EFFECTS.unbound()}")
 
 
-def run(defn: ProgramDefinition, application: Application, plan: Plan, decision: Decision,
-        user: User) -> None:
+def run(
+    defn: ProgramDefinition, application: Application, plan: Plan, decision: Decision, user: User
+) -> None:
     for name in plan.effects:
         EFFECTS.handler(name)(defn, application, plan, decision, user)

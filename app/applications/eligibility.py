@@ -21,7 +21,9 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def evaluate(defn: ProgramDefinition, application: Application, facts: dict[str, Any]) -> list[dict]:
+def evaluate(
+    defn: ProgramDefinition, application: Application, facts: dict[str, Any]
+) -> list[dict]:
     """Evaluate every rule and store facts and results on the application (no commit)."""
     results = [asdict(r) for r in evaluate_rules(defn.eligibility, facts)]
     application.eligibility = {

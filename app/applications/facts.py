@@ -58,9 +58,10 @@ def person_facts(person: Person) -> dict[str, Any]:
 
 
 def _has_account(**owner: int) -> bool:
-    return db.session.scalar(
-        sa.select(BankAccount.id).filter_by(is_current=True, **owner).limit(1)
-    ) is not None
+    return (
+        db.session.scalar(sa.select(BankAccount.id).filter_by(is_current=True, **owner).limit(1))
+        is not None
+    )
 
 
 def register_facts(org: Organization | None, person: Person | None) -> dict[str, Any]:
@@ -104,7 +105,11 @@ def history_facts(application: Application) -> dict[str, int]:
 
 
 def gather(application: Application, defn: ProgramDefinition) -> dict[str, Any]:
-    org = db.session.get(Organization, application.organization_id) if application.organization_id else None
+    org = (
+        db.session.get(Organization, application.organization_id)
+        if application.organization_id
+        else None
+    )
     person = db.session.get(Person, application.person_id) if application.person_id else None
     history = {f"{d}_grants": 0 for d in (defn.key,)}
     history.update(history_facts(application))

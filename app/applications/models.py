@@ -23,14 +23,13 @@ class Application(db.Model):
         ),
         sa.CheckConstraint("version >= 1", name="version_positive"),
         sa.CheckConstraint(
-            "amount_requested IS NULL OR amount_requested >= 0", name="amount_requested_not_negative"
+            "amount_requested IS NULL OR amount_requested >= 0",
+            name="amount_requested_not_negative",
         ),
         sa.CheckConstraint(
             "amount_approved IS NULL OR amount_approved >= 0", name="amount_approved_not_negative"
         ),
-        sa.CheckConstraint(
-            f"outcome IS NULL OR outcome IN {OUTCOMES!r}", name="outcome_known"
-        ),
+        sa.CheckConstraint(f"outcome IS NULL OR outcome IN {OUTCOMES!r}", name="outcome_known"),
         sa.ForeignKeyConstraint(
             ["program_key", "definition_version"],
             ["program_versions.program_key", "program_versions.version"],
@@ -95,7 +94,7 @@ class Application(db.Model):
 
 
 class ApplicationIdentifier(db.Model):
-    """Blind-indexed identifiers of an application's parties, for duplicate checks across programs."""
+    """Blind-indexed identifiers of an application's parties, for cross-program duplicate checks."""
 
     __tablename__ = "application_identifiers"
     __table_args__ = (
@@ -134,7 +133,8 @@ class Document(db.Model):
     __table_args__ = (
         sa.CheckConstraint("size_bytes > 0", name="size_positive"),
         sa.CheckConstraint(
-            "content_type IN ('application/pdf', 'image/jpeg', 'image/png')", name="content_type_allowed"
+            "content_type IN ('application/pdf', 'image/jpeg', 'image/png')",
+            name="content_type_allowed",
         ),
         sa.UniqueConstraint("application_id", "doc_type", "version"),
     )
@@ -269,9 +269,7 @@ class Disbursement(db.Model):
     )
     reference: Mapped[str | None] = mapped_column(sa.String(80), default=None)
     failure_reason: Mapped[str | None] = mapped_column(sa.String(300), default=None)
-    recorded_by_user_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id"), default=None
-    )
+    recorded_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), default=None)
     recorded_dt: Mapped[datetime | None] = mapped_column(default=None)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -16,7 +16,9 @@ def after_transition(application: Application, plan: Plan, decision: Decision) -
     if action in ("submit", "nominate", "submit_confirmed"):
         events.application_received(application)
     elif plan.returned_from is not None:
-        events.returned_for_revision(application, decision.reason or "", application.revision_deadline)
+        events.returned_for_revision(
+            application, decision.reason or "", application.revision_deadline
+        )
     elif plan.outcome in ("approved", "rejected") or "reserve_budget" in plan.effects:
         outcome = "rejected" if plan.outcome == "rejected" else "approved"
         events.decided(application, outcome, decision.reason, decision=decision)
@@ -41,9 +43,10 @@ def _stage_name(application: Application):
 
 def _last_disbursement(application: Application, status: str) -> Disbursement | None:
     return db.session.scalar(
-        sa.select(Disbursement).where(
-            Disbursement.application_id == application.id, Disbursement.status == status
-        ).order_by(Disbursement.recorded_dt.desc(), Disbursement.id.desc()).limit(1)
+        sa.select(Disbursement)
+        .where(Disbursement.application_id == application.id, Disbursement.status == status)
+        .order_by(Disbursement.recorded_dt.desc(), Disbursement.id.desc())
+        .limit(1)
     )
 
 

@@ -69,15 +69,21 @@ def create_draft(
     db.session.flush()
     application.number = f"{definition.key.upper()}-{application.fiscal_year}-{application.id:06d}"
     record(
-        "application.created", actor=owner, actor_role="applicant", program_key=definition.key,
-        object_type="application", object_id=application.id, object_version=application.version,
+        "application.created",
+        actor=owner,
+        actor_role="applicant",
+        program_key=definition.key,
+        object_type="application",
+        object_id=application.id,
+        object_version=application.version,
         summary={"number": application.number, "stage": application.stage},
     )
     return application
 
 
-def update_answers(application: Application, user: User, answers: dict, *,
-                   amount_requested: int | None = None) -> Application:
+def update_answers(
+    application: Application, user: User, answers: dict, *, amount_requested: int | None = None
+) -> Application:
     """Save the applicant's form answers (a draft survives logout); only where the stage allows."""
     from app.applications.permissions import can_edit_application
 
@@ -89,8 +95,13 @@ def update_answers(application: Application, user: User, answers: dict, *,
     application.updated_dt = utcnow()
     db.session.flush()
     record(
-        "application.answers_saved", actor=user, actor_role="applicant",
-        program_key=application.program_key, object_type="application", object_id=application.id,
-        object_version=application.version, summary={"fields": sorted(answers)},
+        "application.answers_saved",
+        actor=user,
+        actor_role="applicant",
+        program_key=application.program_key,
+        object_type="application",
+        object_id=application.id,
+        object_version=application.version,
+        summary={"fields": sorted(answers)},
     )
     return application

@@ -63,8 +63,10 @@ def definition_of(application: Application) -> ProgramDefinition:
 def actor_for(user: User, application: Application) -> Actor:
     nominated = application.nominated_by_user_id == user.id or _operates_school(user, application)
     return Actor(
-        user_id=user.id, roles=user.role_pairs,
-        is_applicant=is_applicant_of(user, application), nominated=nominated,
+        user_id=user.id,
+        roles=user.role_pairs,
+        is_applicant=is_applicant_of(user, application),
+        nominated=nominated,
     )
 
 
@@ -81,7 +83,9 @@ def available_actions(user: User, application: Application):
 
     if application.is_closed:
         return []
-    return allowed_transitions(definition_of(application), application.stage, actor_for(user, application))
+    return allowed_transitions(
+        definition_of(application), application.stage, actor_for(user, application)
+    )
 
 
 def fire(
@@ -98,9 +102,12 @@ def fire(
     seen = application.version if seen_version is None else seen_version
     facts = _facts(defn, application, action, fields or {})
     ctx = TransitionContext(
-        stage=application.stage, returned_from=application.returned_from,
-        reason=(reason or "").strip() or None, fields=dict(fields or {}),
-        documents=current_document_types(application), facts=facts,
+        stage=application.stage,
+        returned_from=application.returned_from,
+        reason=(reason or "").strip() or None,
+        fields=dict(fields or {}),
+        documents=current_document_types(application),
+        facts=facts,
     )
     try:
         plan = plan_transition(defn, action, actor_for(user, application), ctx)
@@ -118,15 +125,18 @@ def fire(
 
 
 def current_document_types(application: Application) -> frozenset[str]:
-    return frozenset(db.session.scalars(
-        sa.select(Document.doc_type).where(
-            Document.application_id == application.id, Document.is_current.is_(True)
+    return frozenset(
+        db.session.scalars(
+            sa.select(Document.doc_type).where(
+                Document.application_id == application.id, Document.is_current.is_(True)
+            )
         )
-    ))
+    )
 
 
-def _facts(defn: ProgramDefinition, application: Application, action: str,
-           fields: Mapping[str, Any]) -> dict[str, Any]:
+def _facts(
+    defn: ProgramDefinition, application: Application, action: str, fields: Mapping[str, Any]
+) -> dict[str, Any]:
     """Everything guards read. Eligibility and duplicates are re-run where the step asks."""
     from app.applications.facts import gather
 
@@ -142,8 +152,9 @@ def _facts(defn: ProgramDefinition, application: Application, action: str,
         findings = duplicates.check(defn, application)
         duplicates.save_flags(application, findings)
     facts["eligibility_ok"] = passed(results)
-    facts["eligibility_failures"] = [r["message"]["id"] for r in results
-                                     if r["blocking"] and r["outcome"] != "pass"]
+    facts["eligibility_failures"] = [
+        r["message"]["id"] for r in results if r["blocking"] and r["outcome"] != "pass"
+    ]
     facts["blocking_duplicates"] = [f.note for f in findings if f.blocking]
     facts.update(effects.budget_facts(defn, application, dict(fields)))
     facts["bank_account_confirmed"] = effects.bank_account_confirmed(application)
@@ -185,14 +196,24 @@ def _decide(application: Application, plan: Plan, user: User, ctx: TransitionCon
         )
     )
     if task is not None:
-        task.completed_dt, task.completed_by_user_id, task.action = now, user.id, plan.transition.action
+        task.completed_dt, task.completed_by_user_id, task.action = (
+            now,
+            user.id,
+            plan.transition.action,
+        )
     frozen = freeze(application)
     decision = Decision(
-        application_id=application.id, task_id=task.id if task else None,
-        from_stage=plan.from_stage, to_stage=plan.to_stage, action=plan.transition.action,
-        actor_user_id=user.id, actor_role=_acting_role(user, plan),
-        agency_id=task.agency_id if task else None, reason=ctx.reason,
-        fields=_jsonable(ctx.fields), answers_digest=frozen["answers_digest"],
+        application_id=application.id,
+        task_id=task.id if task else None,
+        from_stage=plan.from_stage,
+        to_stage=plan.to_stage,
+        action=plan.transition.action,
+        actor_user_id=user.id,
+        actor_role=_acting_role(user, plan),
+        agency_id=task.agency_id if task else None,
+        reason=ctx.reason,
+        fields=_jsonable(ctx.fields),
+        answers_digest=frozen["answers_digest"],
         documents_digest=frozen["documents_digest"],
     )
     db.session.add(decision)
@@ -221,8 +242,10 @@ def _open_task(application: Application, plan: Plan) -> StageTask | None:
         return None
     agency = agency_by_code(plan.task.agency) if plan.task.agency else None
     task = StageTask(
-        application_id=application.id, stage=plan.to_stage,
-        agency_id=agency.id if agency else None, role=plan.task.role,
+        application_id=application.id,
+        stage=plan.to_stage,
+        agency_id=agency.id if agency else None,
+        role=plan.task.role,
         due_dt=utcnow() + timedelta(days=plan.task.sla_days),
     )
     db.session.add(task)

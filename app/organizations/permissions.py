@@ -14,11 +14,14 @@ def is_member(user: User, organization: Organization | int | None) -> bool:
     if organization is None or not user.is_authenticated:
         return False
     org_id = organization if isinstance(organization, int) else organization.id
-    return db.session.scalar(
-        sa.select(Membership.id).where(
-            Membership.user_id == user.id, Membership.organization_id == org_id
+    return (
+        db.session.scalar(
+            sa.select(Membership.id).where(
+                Membership.user_id == user.id, Membership.organization_id == org_id
+            )
         )
-    ) is not None
+        is not None
+    )
 
 
 def can_view_organization(user: User, organization: Organization) -> bool:

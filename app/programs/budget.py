@@ -2,7 +2,8 @@
 
 Each reservation is one conditional UPDATE (``reserved = reserved + :amount WHERE reserved +
 :amount <= ceiling``): the database serialises the row, so the ceiling cannot be exceeded however
-many approvals race. ``guarded=False`` exists only for the control test that proves the race is real.
+many approvals race. ``guarded=False`` exists only for the control test that proves the race
+is real.
 """
 
 from __future__ import annotations
@@ -53,8 +54,11 @@ def reserve(
     if region is not None:
         _take_quota(defn, application.fiscal_year, region)
     reservation = BudgetReservation(
-        application_id=application.id, program_key=defn.key,
-        fiscal_year=application.fiscal_year, amount=amount, region_code=region,
+        application_id=application.id,
+        program_key=defn.key,
+        fiscal_year=application.fiscal_year,
+        amount=amount,
+        region_code=region,
     )
     db.session.add(reservation)
     db.session.flush()
@@ -93,9 +97,8 @@ def _budget_message(program_key: str, year: int) -> str:
     )
     if budget is None:
         return f"Pagu anggaran program untuk tahun {year} belum ditetapkan."
-    return (
-        f"Pagu anggaran tahun {year} tidak mencukupi: sisa {rupiah(budget.ceiling - budget.reserved)}."
-    )
+    remaining = rupiah(budget.ceiling - budget.reserved)
+    return f"Pagu anggaran tahun {year} tidak mencukupi: sisa {remaining}."
 
 
 def _take_quota(defn: ProgramDefinition, year: int, region: str) -> None:
@@ -103,8 +106,10 @@ def _take_quota(defn: ProgramDefinition, year: int, region: str) -> None:
     result = db.session.execute(
         sa.update(RegionQuota)
         .where(
-            RegionQuota.program_key == defn.key, RegionQuota.fiscal_year == year,
-            RegionQuota.region_code == region, RegionQuota.used < RegionQuota.max_count,
+            RegionQuota.program_key == defn.key,
+            RegionQuota.fiscal_year == year,
+            RegionQuota.region_code == region,
+            RegionQuota.used < RegionQuota.max_count,
         )
         .values(used=RegionQuota.used + 1)
     )
@@ -115,7 +120,8 @@ def _take_quota(defn: ProgramDefinition, year: int, region: str) -> None:
 def _ensure_quota_row(defn: ProgramDefinition, year: int, region: str) -> None:
     exists = db.session.scalar(
         sa.select(RegionQuota.id).where(
-            RegionQuota.program_key == defn.key, RegionQuota.fiscal_year == year,
+            RegionQuota.program_key == defn.key,
+            RegionQuota.fiscal_year == year,
             RegionQuota.region_code == region,
         )
     )
@@ -123,8 +129,14 @@ def _ensure_quota_row(defn: ProgramDefinition, year: int, region: str) -> None:
         return
     try:
         with db.session.begin_nested():
-            db.session.add(RegionQuota(program_key=defn.key, fiscal_year=year, region_code=region,
-                                       max_count=defn.quota.for_area(region)))
+            db.session.add(
+                RegionQuota(
+                    program_key=defn.key,
+                    fiscal_year=year,
+                    region_code=region,
+                    max_count=defn.quota.for_area(region),
+                )
+            )
     except IntegrityError:
         pass  # created by a concurrent approval: the conditional UPDATE decides
 
@@ -141,16 +153,20 @@ def release(application: Application) -> BudgetReservation | None:
         return None
     db.session.execute(
         sa.update(ProgramBudget)
-        .where(ProgramBudget.program_key == reservation.program_key,
-               ProgramBudget.fiscal_year == reservation.fiscal_year)
+        .where(
+            ProgramBudget.program_key == reservation.program_key,
+            ProgramBudget.fiscal_year == reservation.fiscal_year,
+        )
         .values(reserved=ProgramBudget.reserved - reservation.amount)
     )
     if reservation.region_code:
         db.session.execute(
             sa.update(RegionQuota)
-            .where(RegionQuota.program_key == reservation.program_key,
-                   RegionQuota.fiscal_year == reservation.fiscal_year,
-                   RegionQuota.region_code == reservation.region_code)
+            .where(
+                RegionQuota.program_key == reservation.program_key,
+                RegionQuota.fiscal_year == reservation.fiscal_year,
+                RegionQuota.region_code == reservation.region_code,
+            )
             .values(used=RegionQuota.used - 1)
         )
     reservation.status, reservation.released_dt = "released", utcnow()
@@ -172,11 +188,15 @@ def usage(program_key: str, fiscal_year: int) -> Usage | None:
 def usage_by_kecamatan(program_key: str, fiscal_year: int) -> dict[str, tuple[int, int]]:
     """kecamatan code → (approved count, reserved amount)."""
     rows = db.session.execute(
-        sa.select(Application.kecamatan_code, sa.func.count(), sa.func.sum(BudgetReservation.amount))
+        sa.select(
+            Application.kecamatan_code, sa.func.count(), sa.func.sum(BudgetReservation.amount)
+        )
         .join(Application, Application.id == BudgetReservation.application_id)
-        .where(BudgetReservation.program_key == program_key,
-               BudgetReservation.fiscal_year == fiscal_year,
-               BudgetReservation.status == "reserved")
+        .where(
+            BudgetReservation.program_key == program_key,
+            BudgetReservation.fiscal_year == fiscal_year,
+            BudgetReservation.status == "reserved",
+        )
         .group_by(Application.kecamatan_code)
     ).all()
     return {code: (count, int(total or 0)) for code, count, total in rows if code}

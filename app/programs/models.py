@@ -13,7 +13,7 @@ RESERVATION_STATUSES = ("reserved", "released")
 
 
 class Program(db.Model):
-    """A program as administered: its current definition version and the admin's open/closed switch."""
+    """A program as administered: its current definition version and the admin's switches."""
 
     __tablename__ = "programs"
 

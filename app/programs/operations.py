@@ -42,7 +42,8 @@ def conflicts(defn: ProgramDefinition) -> list[str]:
     for stage, count in live_stages:
         if not defn.has_stage(stage):
             problems.append(
-                f"{defn.key}: stage '{stage}' was removed or renamed but {count} live application(s) of "
+                f"{defn.key}: stage '{stage}' was removed or renamed but {count} live "
+                "application(s) of "
                 f"version {defn.version} are in it"
             )
     return problems
@@ -51,7 +52,10 @@ def conflicts(defn: ProgramDefinition) -> list[str]:
 def _unknown_agencies(defn: ProgramDefinition) -> list[str]:
     named = set(defn.agencies) | {s.agency for s in defn.stages if s.agency}
     known = set(db.session.scalars(sa.select(Agency.code)))
-    return [f"{defn.key}: agency '{code}' does not exist (add it first)" for code in sorted(named - known)]
+    return [
+        f"{defn.key}: agency '{code}' does not exist (add it first)"
+        for code in sorted(named - known)
+    ]
 
 
 def sync_program(defn: ProgramDefinition) -> Program:
@@ -68,14 +72,20 @@ def sync_program(defn: ProgramDefinition) -> Program:
         if not _has_snapshot(defn):
             db.session.add(
                 ProgramVersion(
-                    program_key=defn.key, version=defn.version,
-                    definition=defn.to_dict(), digest=defn.digest(),
+                    program_key=defn.key,
+                    version=defn.version,
+                    definition=defn.to_dict(),
+                    digest=defn.digest(),
                 )
             )
         program.current_version = max(program.current_version, defn.version)
         record(
-            "program.version_loaded", program_key=defn.key, object_type="program",
-            object_id=defn.key, object_version=defn.version, summary={"digest": defn.digest()},
+            "program.version_loaded",
+            program_key=defn.key,
+            object_type="program",
+            object_id=defn.key,
+            object_version=defn.version,
+            summary={"digest": defn.digest()},
         )
     _ensure_budgets(defn)
     db.session.flush()
@@ -83,11 +93,14 @@ def sync_program(defn: ProgramDefinition) -> Program:
 
 
 def _has_snapshot(defn: ProgramDefinition) -> bool:
-    return db.session.scalar(
-        sa.select(ProgramVersion.id).where(
-            ProgramVersion.program_key == defn.key, ProgramVersion.version == defn.version
+    return (
+        db.session.scalar(
+            sa.select(ProgramVersion.id).where(
+                ProgramVersion.program_key == defn.key, ProgramVersion.version == defn.version
+            )
         )
-    ) is not None
+        is not None
+    )
 
 
 def _ensure_budgets(defn: ProgramDefinition) -> None:

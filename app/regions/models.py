@@ -9,12 +9,13 @@ LEVELS = ("kabupaten", "kecamatan", "desa", "kelurahan")
 
 
 class Region(db.Model):
-    """An official area code (Kepmendagri): ``36.03`` regency, ``36.03.01`` kecamatan, ``36.03.01.2003`` desa."""
+    """An official area code (Kepmendagri).
+
+    ``36.03`` is the regency, ``36.03.01`` a kecamatan, ``36.03.01.2003`` a desa.
+    """
 
     __tablename__ = "regions"
-    __table_args__ = (
-        sa.CheckConstraint(f"level IN {LEVELS!r}", name="level_known"),
-    )
+    __table_args__ = (sa.CheckConstraint(f"level IN {LEVELS!r}", name="level_known"),)
 
     code: Mapped[str] = mapped_column(sa.String(13), primary_key=True)
     level: Mapped[str] = mapped_column(sa.String(10))

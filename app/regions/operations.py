@@ -8,13 +8,15 @@ from app.regions.reference import areas
 
 
 def load_reference_regions() -> int:
-    """Insert the shipped area codes that are not in the database yet; returns how many were added."""
+    """Insert the shipped area codes missing from the database; returns how many were added."""
     known = set(db.session.scalars(sa.select(Region.code)))
     added = 0
     for area in areas():
         if area.code not in known:
             db.session.add(
-                Region(code=area.code, level=area.level, name=area.name, parent_code=area.parent_code)
+                Region(
+                    code=area.code, level=area.level, name=area.name, parent_code=area.parent_code
+                )
             )
             added += 1
     db.session.flush()
@@ -22,7 +24,9 @@ def load_reference_regions() -> int:
 
 
 def kecamatan_choices() -> list[tuple[str, str]]:
-    rows = db.session.scalars(sa.select(Region).where(Region.level == "kecamatan").order_by(Region.name))
+    rows = db.session.scalars(
+        sa.select(Region).where(Region.level == "kecamatan").order_by(Region.name)
+    )
     return [(r.code, r.name) for r in rows]
 
 

@@ -32,4 +32,6 @@ def import_command(register: str, file: Path) -> None:
     db.session.commit()
     for result in report.refused:
         click.echo(f"baris {result.row}: {result.message}")
-    click.echo(f"{report.accepted} baris diterima, {len(report.refused)} ditolak (impor #{batch.id}).")
+    click.echo(
+        f"{report.accepted} baris diterima, {len(report.refused)} ditolak (impor #{batch.id})."
+    )

@@ -43,5 +43,7 @@ class RegisterEntry(db.Model):
     #: blind index for NIK/KK; the plain number for public identifiers such as NSPP
     key_value: Mapped[str] = mapped_column(sa.String(64))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
-    import_id: Mapped[int | None] = mapped_column(sa.ForeignKey("register_imports.id"), default=None)
+    import_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("register_imports.id"), default=None
+    )
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)

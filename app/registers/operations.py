@@ -80,7 +80,9 @@ def _csv_rows(content: bytes) -> list[dict[str, str]]:
     sample = text[:2048]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    return [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
+    return [
+        {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader
+    ]
 
 
 def _xlsx_rows(content: bytes) -> list[dict[str, str]]:
@@ -93,7 +95,11 @@ def _xlsx_rows(content: bytes) -> list[dict[str, str]]:
     rows = sheet.iter_rows(values_only=True)
     header = [str(h or "").strip().lower() for h in next(rows, [])]
     return [
-        {header[i]: "" if v is None else str(v).strip() for i, v in enumerate(row) if i < len(header)}
+        {
+            header[i]: "" if v is None else str(v).strip()
+            for i, v in enumerate(row)
+            if i < len(header)
+        }
         for row in rows
     ]
 
@@ -103,10 +109,15 @@ def _dtks_keys(row: dict[str, str]) -> list[tuple[str, str]]:
     if row.get("nik"):
         keys.append(("nik", pii.blind_index(normalize_nik(row["nik"]), purpose="nik")))
     if row.get("kk") or row.get("no_kk"):
-        keys.append(("kk", pii.blind_index(normalize_kk(row.get("kk") or row["no_kk"]), purpose="kk")))
+        keys.append(
+            ("kk", pii.blind_index(normalize_kk(row.get("kk") or row["no_kk"]), purpose="kk"))
+        )
     if not keys:
-        raise IdentifierError("dtks.empty", "Baris tidak berisi NIK maupun nomor KK.",
-                              "The row has neither a NIK nor a KK number.")
+        raise IdentifierError(
+            "dtks.empty",
+            "Baris tidak berisi NIK maupun nomor KK.",
+            "The row has neither a NIK nor a KK number.",
+        )
     return keys
 
 
@@ -139,7 +150,11 @@ def _check_columns(register: str, rows: list[dict[str, str]]) -> None:
 
 
 def import_register(
-    register: str, filename: str, content: bytes, *, actor=None,
+    register: str,
+    filename: str,
+    content: bytes,
+    *,
+    actor=None,
     progress: Callable[[Iterable[Any]], Iterator[Any]] | None = None,
 ) -> tuple[RegisterImport, ImportReport]:
     """Validate every row, upsert the valid ones, and keep the report. Never commits."""
@@ -147,8 +162,11 @@ def import_register(
         raise RegisterFileError(f"Register tidak dikenal: {register}.")
     rows = read_rows(filename, content)
     _check_columns(register, rows)
-    batch = RegisterImport(register=register, filename=Path(filename).name[:200],
-                           imported_by_user_id=getattr(actor, "id", None))
+    batch = RegisterImport(
+        register=register,
+        filename=Path(filename).name[:200],
+        imported_by_user_id=getattr(actor, "id", None),
+    )
     db.session.add(batch)
     db.session.flush()
     report = ImportReport(register)
@@ -167,7 +185,9 @@ def _import_row(register, batch, number, row, seen) -> RowResult:
         return RowResult(number, False, exc.message_id)
     fresh = [key for key in keys if key not in seen]
     if not fresh:
-        return RowResult(number, False, "Baris ganda: data yang sama sudah ada di baris sebelumnya.")
+        return RowResult(
+            number, False, "Baris ganda: data yang sama sudah ada di baris sebelumnya."
+        )
     seen.update(fresh)
     for kind, value in fresh:
         _upsert(register, kind, value, ATTRIBUTES[register](row), batch.id)
@@ -177,13 +197,21 @@ def _import_row(register, batch, number, row, seen) -> RowResult:
 def _upsert(register: str, kind: str, value: str, attributes: dict, import_id: int) -> None:
     existing = db.session.scalar(
         sa.select(RegisterEntry).where(
-            RegisterEntry.register == register, RegisterEntry.key_kind == kind,
+            RegisterEntry.register == register,
+            RegisterEntry.key_kind == kind,
             RegisterEntry.key_value == value,
         )
     )
     if existing is None:
-        db.session.add(RegisterEntry(register=register, key_kind=kind, key_value=value,
-                                     attributes=attributes, import_id=import_id))
+        db.session.add(
+            RegisterEntry(
+                register=register,
+                key_kind=kind,
+                key_value=value,
+                attributes=attributes,
+                import_id=import_id,
+            )
+        )
     else:
         existing.attributes, existing.import_id = attributes, import_id
 
@@ -196,16 +224,23 @@ def _finish(batch: RegisterImport, report: ImportReport, actor) -> None:
     batch.finished_dt = utcnow()
     db.session.flush()
     record(
-        "register.imported", actor=actor, object_type="register_import", object_id=batch.id,
+        "register.imported",
+        actor=actor,
+        object_type="register_import",
+        object_id=batch.id,
         summary={"register": batch.register, "ok": batch.rows_ok, "failed": batch.rows_failed},
     )
 
 
 def is_listed(register: str, kind: str, value: str) -> bool:
     """Exact look-up; ``value`` is a blind index for NIK/KK, the plain number for NSPP."""
-    return db.session.scalar(
-        sa.select(RegisterEntry.id).where(
-            RegisterEntry.register == register, RegisterEntry.key_kind == kind,
-            RegisterEntry.key_value == value,
+    return (
+        db.session.scalar(
+            sa.select(RegisterEntry.id).where(
+                RegisterEntry.register == register,
+                RegisterEntry.key_kind == kind,
+                RegisterEntry.key_value == value,
+            )
         )
-    ) is not None
+        is not None
+    )

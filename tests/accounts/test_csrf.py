@@ -14,8 +14,9 @@ def test_foreign_csrf_token_is_refused(app, client, db_session):
     other = app.test_client()
     foreign = csrf_from(other, "/masuk")
     client.get("/masuk")
-    response = client.post("/masuk", data={"csrf_token": foreign, "email": user.email,
-                                           "password": PASSWORD})
+    response = client.post(
+        "/masuk", data={"csrf_token": foreign, "email": user.email, "password": PASSWORD}
+    )
     assert response.status_code == 400
 
 

@@ -46,8 +46,10 @@ def test_login_is_throttled_after_the_limit(app, client, db_session):
     limit = int(app.config["LOGIN_RATE_LIMIT"].split()[0])
     token = csrf_from(client, "/masuk")
     statuses = [
-        client.post("/masuk", data={"csrf_token": token, "email": user.email,
-                                    "password": "Salah-Sandi-12345"}).status_code
+        client.post(
+            "/masuk",
+            data={"csrf_token": token, "email": user.email, "password": "Salah-Sandi-12345"},
+        ).status_code
         for _ in range(limit + 1)
     ]
     assert statuses[:limit] == [200] * limit
@@ -85,15 +87,19 @@ def test_password_change_revokes_other_sessions(app, client, db_session):
     login(other_device, user.email)
     login(client, user.email)
     new = "Sandi-Baru-Kuat-2026"
-    response = post_form(client, "/akun/kata-sandi", {
-        "current_password": PASSWORD, "new_password": new, "new_password_confirm": new,
-    })
+    response = post_form(
+        client,
+        "/akun/kata-sandi",
+        {
+            "current_password": PASSWORD,
+            "new_password": new,
+            "new_password_confirm": new,
+        },
+    )
     assert response.status_code == 302
     assert client.get("/akun/kata-sandi").status_code == 200  # this device stays in
     assert other_device.get("/akun/kata-sandi").status_code == 302  # the other is out
-    revoked = db.session.scalars(
-        sa.select(UserSession).where(UserSession.user_id == user.id)
-    ).all()
+    revoked = db.session.scalars(sa.select(UserSession).where(UserSession.user_id == user.id)).all()
     assert sum(1 for s in revoked if s.revoked_dt is None) == 1
 
 
@@ -105,9 +111,9 @@ def test_idle_session_expires(app, client, db_session):
     user = create_applicant()
     login(client, user.email)
     db.session.execute(
-        sa.update(UserSession).where(UserSession.user_id == user.id).values(
-            last_seen_dt=utcnow() - timedelta(minutes=app.config["SESSION_IDLE_MINUTES"] + 1)
-        )
+        sa.update(UserSession)
+        .where(UserSession.user_id == user.id)
+        .values(last_seen_dt=utcnow() - timedelta(minutes=app.config["SESSION_IDLE_MINUTES"] + 1))
     )
     db.session.commit()
     assert client.get("/akun/kata-sandi").status_code == 302
@@ -116,7 +122,12 @@ def test_idle_session_expires(app, client, db_session):
 def test_open_redirect_after_login_is_refused(client, db_session):
     user = create_applicant()
     token = csrf_from(client, "/masuk")
-    response = client.post("/masuk?next=https://evil.example/", data={
-        "csrf_token": token, "email": user.email, "password": PASSWORD,
-    })
+    response = client.post(
+        "/masuk?next=https://evil.example/",
+        data={
+            "csrf_token": token,
+            "email": user.email,
+            "password": PASSWORD,
+        },
+    )
     assert response.headers["Location"] == "/"

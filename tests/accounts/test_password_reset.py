@@ -37,7 +37,9 @@ def test_reset_token_works_once(app, client, db_session):
 def test_reset_token_expires(app, client, db_session, monkeypatch):
     user = create_applicant()
     real_time = time.time
-    monkeypatch.setattr(time, "time", lambda: real_time() - app.config["PASSWORD_RESET_MAX_AGE"] - 5)
+    monkeypatch.setattr(
+        time, "time", lambda: real_time() - app.config["PASSWORD_RESET_MAX_AGE"] - 5
+    )
     with app.test_request_context():
         token = ops.make_reset_token(user)
     monkeypatch.setattr(time, "time", real_time)

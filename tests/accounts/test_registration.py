@@ -60,8 +60,11 @@ def test_duplicate_email_is_refused_without_saving(client):
 
 
 def test_weak_password_is_refused(client):
-    response = post_form(client, "/daftar", {**VALID, "password": "bismillah", "password_confirm": "bismillah"})
+    response = post_form(
+        client, "/daftar", {**VALID, "password": "bismillah", "password_confirm": "bismillah"}
+    )
     assert response.status_code == 422
-    assert users_count() == 0 or db.session.scalar(
-        sa.select(User).where(User.email == VALID["email"])
-    ) is None
+    assert (
+        users_count() == 0
+        or db.session.scalar(sa.select(User).where(User.email == VALID["email"])) is None
+    )

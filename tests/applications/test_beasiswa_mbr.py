@@ -35,11 +35,19 @@ def application_for(*, dtks=True, report_average=88):
     student.kk_encrypted, student.kk_bidx = guardian.kk_encrypted, guardian.kk_bidx
     db.session.commit()
     application = operations.create_draft("beasiswa_mbr", owner=parent, person=student)
-    operations.update_answers(application, parent, {
-        "school_level": "SD", "class_rank": 3, "report_average": report_average,
-        "has_sktm": False, "school_desa_code": "36.03.01.2003", "nisn": student.nisn,
-        "school_npsn": NPSN,
-    })
+    operations.update_answers(
+        application,
+        parent,
+        {
+            "school_level": "SD",
+            "class_rank": 3,
+            "report_average": report_average,
+            "has_sktm": False,
+            "school_desa_code": "36.03.01.2003",
+            "nisn": student.nisn,
+            "school_npsn": NPSN,
+        },
+    )
     db.session.commit()
     attach_for_stage(application, parent)
     return parent, application
@@ -90,3 +98,17 @@ def test_a_parent_cannot_approve_their_own_childs_scholarship(staff):
     with pytest.raises(WorkflowRefused) as refused:
         act(application, "approve", parent)
     assert refused.value.code == "separation_of_duties"
+
+
+def test_one_scholarship_per_nisn_per_school_year_even_when_the_parent_applies(staff):
+    parent, first = application_for()
+    act(first, "submit", parent)
+    nisn = first.answers["nisn"]
+    guardian = make_person(name="Bapak Rahmat", dtks=True, user=parent)
+    second = operations.create_draft("beasiswa_mbr", owner=parent, person=guardian)
+    operations.update_answers(second, parent, {**first.answers, "nisn": nisn})
+    db.session.commit()
+    attach_for_stage(second, parent)
+    with pytest.raises(WorkflowRefused) as refused:
+        act(second, "submit", parent)
+    assert "NISN" in refused.value.message

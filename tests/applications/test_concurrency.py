@@ -16,7 +16,14 @@ from app.extensions import db
 from app.programs import budget
 from app.programs.models import BudgetReservation, ProgramBudget
 from tests.support.factories import create_staff
-from tests.support.programs import act, attach_for_stage, fields_for, new_applicant_with_pesantren, open_program, sanitren_draft
+from tests.support.programs import (
+    act,
+    attach_for_stage,
+    fields_for,
+    new_applicant_with_pesantren,
+    open_program,
+    sanitren_draft,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 THREADS = 50
@@ -90,11 +97,16 @@ def _race(app, application_id: int, user_id: int, action: str, *, guarded: bool)
 
 def _decisions(app, application_id: int, action: str) -> int:
     with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count(Decision.id)).where(
-            Decision.application_id == application_id, Decision.action == action))
+        return db.session.scalar(
+            sa.select(sa.func.count(Decision.id)).where(
+                Decision.application_id == application_id, Decision.action == action
+            )
+        )
 
 
-@pytest.mark.parametrize(("stage", "action"), [("recommendation", "recommend"), ("decision", "approve")])
+@pytest.mark.parametrize(
+    ("stage", "action"), [("recommendation", "recommend"), ("decision", "approve")]
+)
 def test_fifty_concurrent_decisions_exactly_one_succeeds(race_app, stage, action):
     application_id, user_id = _at_stage(race_app, stage)
     results = _race(race_app, application_id, user_id, action, guarded=True)
@@ -103,8 +115,11 @@ def test_fifty_concurrent_decisions_exactly_one_succeeds(race_app, stage, action
     assert _decisions(race_app, application_id, action) == 1
     if action == "approve":
         with race_app.app_context():
-            reserved = db.session.scalar(sa.select(sa.func.count(BudgetReservation.id)).where(
-                BudgetReservation.application_id == application_id))
+            reserved = db.session.scalar(
+                sa.select(sa.func.count(BudgetReservation.id)).where(
+                    BudgetReservation.application_id == application_id
+                )
+            )
             assert reserved == 1
 
 
@@ -120,8 +135,10 @@ def _drafts(app, count: int) -> list[int]:
 
     with app.app_context():
         user, org = new_applicant_with_pesantren()
-        ids = [operations.create_draft("sanitren", owner=user, organization=org).id
-               for _ in range(count)]
+        ids = [
+            operations.create_draft("sanitren", owner=user, organization=org).id
+            for _ in range(count)
+        ]
         db.session.commit()
         db.session.remove()
         return ids
@@ -129,7 +146,9 @@ def _drafts(app, count: int) -> list[int]:
 
 def _set_ceiling(app, ceiling: int) -> int:
     with app.app_context():
-        row = db.session.scalar(sa.select(ProgramBudget).where(ProgramBudget.program_key == "sanitren"))
+        row = db.session.scalar(
+            sa.select(ProgramBudget).where(ProgramBudget.program_key == "sanitren")
+        )
         row.ceiling, row.reserved = ceiling, 0
         year = row.fiscal_year
         db.session.execute(sa.update(Application).values(fiscal_year=year))
@@ -169,10 +188,16 @@ def budget_definition():
 
 def _budget_state(app, year: int) -> tuple[int, int]:
     with app.app_context():
-        reserved = db.session.scalar(sa.select(ProgramBudget.reserved).where(
-            ProgramBudget.program_key == "sanitren", ProgramBudget.fiscal_year == year))
-        rows = db.session.scalar(sa.select(sa.func.count(BudgetReservation.id)).where(
-            BudgetReservation.status == "reserved"))
+        reserved = db.session.scalar(
+            sa.select(ProgramBudget.reserved).where(
+                ProgramBudget.program_key == "sanitren", ProgramBudget.fiscal_year == year
+            )
+        )
+        rows = db.session.scalar(
+            sa.select(sa.func.count(BudgetReservation.id)).where(
+                BudgetReservation.status == "reserved"
+            )
+        )
         return reserved, rows
 
 

@@ -1,4 +1,4 @@
-"""Insentif Guru Ngaji: nominated by the village operator, verified and decided by Kesra, paid by BPKAD."""
+"""Insentif Guru Ngaji: nominated by the village, decided by Kesra, paid by BPKAD."""
 
 import pytest
 import sqlalchemy as sa
@@ -29,8 +29,9 @@ def staff(db_session, programs):
 def nominate(staff, *, pupils=25, name="Ustadz Hasan"):
     operator = staff["operator"]
     person = make_person(name=name, teacher=True, user=operator)
-    application = operations.create_draft("guru_ngaji", owner=operator, person=person,
-                                          nominated_by=operator)
+    application = operations.create_draft(
+        "guru_ngaji", owner=operator, person=person, nominated_by=operator
+    )
     operations.update_answers(application, operator, {"pupil_count": pupils})
     db.session.commit()
     attach_for_stage(application, operator)
@@ -49,8 +50,12 @@ def test_guru_ngaji_from_nomination_to_completion(staff):
     act(application, "pay", staff["finance"], transfer_reference="SP2D-GN-1")
     act(application, "pay", staff["finance"], transfer_reference="SP2D-GN-2")
     assert application.outcome == "completed"
-    amounts = sorted(d.amount for d in db.session.scalars(
-        sa.select(Disbursement).where(Disbursement.application_id == application.id)))
+    amounts = sorted(
+        d.amount
+        for d in db.session.scalars(
+            sa.select(Disbursement).where(Disbursement.application_id == application.id)
+        )
+    )
     assert amounts == [600_000, 900_000]
 
 
@@ -78,8 +83,12 @@ def test_one_incentive_per_nik_per_fiscal_year(staff):
     operator = staff["operator"]
     from app.organizations.models import Person
 
-    again = operations.create_draft("guru_ngaji", owner=operator,
-                                    person=db.session.get(Person, person_id), nominated_by=operator)
+    again = operations.create_draft(
+        "guru_ngaji",
+        owner=operator,
+        person=db.session.get(Person, person_id),
+        nominated_by=operator,
+    )
     operations.update_answers(again, operator, {"pupil_count": 30})
     db.session.commit()
     attach_for_stage(again, operator)
@@ -94,8 +103,11 @@ def test_failed_transfer_goes_back_to_fix_the_account(staff):
     act(application, "approve", staff["head"])
     act(application, "transfer_failed", staff["finance"], reason="Rekening tidak aktif")
     assert application.stage == "bank_correction"
-    failed = db.session.scalar(sa.select(Disbursement).where(
-        Disbursement.application_id == application.id, Disbursement.status == "failed"))
+    failed = db.session.scalar(
+        sa.select(Disbursement).where(
+            Disbursement.application_id == application.id, Disbursement.status == "failed"
+        )
+    )
     assert failed.failure_reason == "Rekening tidak aktif"
     from app.organizations.models import Person
     from tests.support.programs import add_bank_account

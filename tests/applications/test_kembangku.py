@@ -25,8 +25,9 @@ def proposal(amount=50_000_000):
     user = create_applicant(name="Ketua Koperasi")
     org = make_koperasi(user)
     application = operations.create_draft("kembangku", owner=user, organization=org)
-    operations.update_answers(application, user, {"requested_amount": amount},
-                              amount_requested=amount)
+    operations.update_answers(
+        application, user, {"requested_amount": amount}, amount_requested=amount
+    )
     db.session.commit()
     attach_for_stage(application, user)
     act(application, "submit", user)

@@ -20,14 +20,14 @@ FIXTURES = Path(__file__).resolve().parents[1] / "workflows" / "fixtures"
 
 @pytest.fixture
 def pakumis_app(template_url, backend):
-    with committing_app_context(template_url, backend, PROGRAMS_DIR=str(FIXTURES)) as app:
-        with app.app_context():
-            from app.demo import ensure_reference_data
+    from app.demo import ensure_reference_data
 
-            ensure_reference_data({"sanitren"})
-            db.session.commit()
-            yield app
-            db.session.remove()
+    context = committing_app_context(template_url, backend, PROGRAMS_DIR=str(FIXTURES))
+    with context as app, app.app_context():
+        ensure_reference_data({"sanitren"})
+        db.session.commit()
+        yield app
+        db.session.remove()
 
 
 def test_program_needs_its_agency_before_it_can_be_synced(pakumis_app):
@@ -46,12 +46,16 @@ def test_fixture_program_runs_end_to_end(pakumis_app):
     defn = registry().current("pakumis")
     operator = create_staff("village_operator", region_code="36.03.01.2003")
     owner = make_person(name="Bapak Sarmin", user=operator, dtks=True)
-    application = operations.create_draft("pakumis", owner=operator, person=owner,
-                                          nominated_by=operator)
+    application = operations.create_draft(
+        "pakumis", owner=operator, person=owner, nominated_by=operator
+    )
     operations.update_answers(application, operator, _answers(defn))
     db.session.commit()
     attach_for_stage(application, operator)
-    staff = {"reviewer": create_staff("reviewer", "DPRKPP"), "approver": create_staff("approver", "DPRKPP")}
+    staff = {
+        "reviewer": create_staff("reviewer", "DPRKPP"),
+        "approver": create_staff("approver", "DPRKPP"),
+    }
     steps = 0
     while not application.is_closed and steps < 20:
         transition = _forward(defn, application.stage)
@@ -65,8 +69,12 @@ def test_fixture_program_runs_end_to_end(pakumis_app):
 
 
 def _answers(defn) -> dict:
-    keys = {c.fact.removeprefix("answers.") for r in defn.eligibility for c in _conditions(r.check)
-            if c.fact.startswith("answers.")}
+    keys = {
+        c.fact.removeprefix("answers.")
+        for r in defn.eligibility
+        for c in _conditions(r.check)
+        if c.fact.startswith("answers.")
+    }
     return {key: True for key in keys}
 
 
@@ -84,8 +92,11 @@ def _conditions(check):
 
 def _forward(defn, stage: str):
     """The first transition from ``stage`` that needs no reason (the happy path)."""
-    return next(t for t in defn.transitions_from(stage)
-                if not t.reason_required and t.action != "withdraw" and not t.returns_to_sender)
+    return next(
+        t
+        for t in defn.transitions_from(stage)
+        if not t.reason_required and t.action != "withdraw" and not t.returns_to_sender
+    )
 
 
 def _actor_for(transition, staff, operator):

@@ -10,7 +10,13 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.programs import budget
 from tests.support.factories import create_staff
-from tests.support.programs import act, attach_for_stage, new_applicant_with_pesantren, open_program, sanitren_draft
+from tests.support.programs import (
+    act,
+    attach_for_stage,
+    new_applicant_with_pesantren,
+    open_program,
+    sanitren_draft,
+)
 
 
 @pytest.fixture
@@ -35,8 +41,11 @@ def submitted(staff):
 def test_sanitren_from_submission_to_completion(staff):
     user, application = submitted(staff)
     assert application.stage == "admin_verification"
-    task = db.session.scalar(sa.select(StageTask).where(StageTask.application_id == application.id,
-                                                        StageTask.completed_dt.is_(None)))
+    task = db.session.scalar(
+        sa.select(StageTask).where(
+            StageTask.application_id == application.id, StageTask.completed_dt.is_(None)
+        )
+    )
     assert task.role == "reviewer" and task.due_dt > application.submitted_dt
 
     act(application, "verify", staff["kemenag"])
@@ -60,17 +69,33 @@ def test_sanitren_from_submission_to_completion(staff):
     act(application, "accept", staff["bappeda"])
 
     assert application.stage == "completed" and application.outcome == "completed"
-    paid = db.session.scalars(sa.select(Disbursement).where(
-        Disbursement.application_id == application.id)).all()
+    paid = db.session.scalars(
+        sa.select(Disbursement).where(Disbursement.application_id == application.id)
+    ).all()
     assert sorted((d.tranche_no, d.amount, d.status) for d in paid) == [
-        (1, 91_000_000, "sent"), (2, 39_000_000, "sent")]
-    decisions = db.session.scalars(sa.select(Decision).where(
-        Decision.application_id == application.id)).all()
+        (1, 91_000_000, "sent"),
+        (2, 39_000_000, "sent"),
+    ]
+    decisions = db.session.scalars(
+        sa.select(Decision).where(Decision.application_id == application.id)
+    ).all()
     assert len(decisions) == 13 and all(d.audit_seq for d in decisions)
-    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.seq)).where(
-        AuditEvent.action.like("decision.%"), AuditEvent.object_id == str(application.id))) == 13
-    assert db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
-        Notification.application_id == application.id, Notification.template == "decided")) >= 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(AuditEvent.seq)).where(
+                AuditEvent.action.like("decision.%"), AuditEvent.object_id == str(application.id)
+            )
+        )
+        == 13
+    )
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Notification.id)).where(
+                Notification.application_id == application.id, Notification.template == "decided"
+            )
+        )
+        >= 1
+    )
 
 
 def test_sanitren_rejected_at_decision_releases_nothing_and_notifies(staff):
@@ -81,9 +106,13 @@ def test_sanitren_rejected_at_decision_releases_nothing_and_notifies(staff):
     act(application, "recommend", staff["bappeda"])
     act(application, "reject", staff["head"], reason="Lahan tidak memenuhi syarat")
     assert application.outcome == "rejected" and application.closed_dt is not None
-    rejection = db.session.scalar(sa.select(Notification).where(
-        Notification.application_id == application.id, Notification.template == "decided",
-        Notification.channel == "inapp"))
+    rejection = db.session.scalar(
+        sa.select(Notification).where(
+            Notification.application_id == application.id,
+            Notification.template == "decided",
+            Notification.channel == "inapp",
+        )
+    )
     assert rejection.context["outcome"] == "rejected"
     assert rejection.context["reason"] == "Lahan tidak memenuhi syarat"
 
@@ -95,12 +124,15 @@ def test_reject_without_reason_is_refused(staff):
     assert refused.value.code == "reason_required"
 
 
-@pytest.mark.parametrize(("who", "action"), [
-    ("disdik", "verify"),       # wrong agency
-    ("bappeda", "verify"),      # right role, wrong agency for this stage
-    ("head", "verify"),         # approver, not reviewer
-    ("finance", "verify"),
-])
+@pytest.mark.parametrize(
+    ("who", "action"),
+    [
+        ("disdik", "verify"),  # wrong agency
+        ("bappeda", "verify"),  # right role, wrong agency for this stage
+        ("head", "verify"),  # approver, not reviewer
+        ("finance", "verify"),
+    ],
+)
 def test_wrong_agency_or_role_is_refused(staff, who, action):
     _, application = submitted(staff)
     with pytest.raises(WorkflowRefused):
@@ -135,11 +167,17 @@ def test_second_sanitren_for_the_same_pesantren_is_blocked(staff):
     user, application = submitted(staff)
     from app.applications import operations
 
-    again = operations.create_draft("sanitren", owner=user, organization=db.session.get(
-        __import__("app.organizations.models", fromlist=["Organization"]).Organization,
-        application.organization_id))
-    operations.update_answers(again, user, {"similar_aid_this_year": False,
-                                            "sanitation_adequate": False})
+    again = operations.create_draft(
+        "sanitren",
+        owner=user,
+        organization=db.session.get(
+            __import__("app.organizations.models", fromlist=["Organization"]).Organization,
+            application.organization_id,
+        ),
+    )
+    operations.update_answers(
+        again, user, {"similar_aid_this_year": False, "sanitation_adequate": False}
+    )
     db.session.commit()
     attach_for_stage(again, user)
     with pytest.raises(WorkflowRefused) as refused:
@@ -172,10 +210,10 @@ def test_withdraw_releases_the_budget(staff):
 
 def test_stale_version_is_already_handled(staff):
     _, application = submitted(staff)
+    from sqlalchemy.orm.attributes import set_committed_value
+
     from app.applications.workflow import AlreadyHandled, fire
     from tests.support.programs import fields_for
-
-    from sqlalchemy.orm.attributes import set_committed_value
 
     seen, stage = application.version, application.stage
     fields = fields_for(application, "verify")
@@ -186,8 +224,14 @@ def test_stale_version_is_already_handled(staff):
     with pytest.raises(AlreadyHandled):
         fire(application, "verify", staff["kemenag"], fields=fields)
     db.session.rollback()
-    assert db.session.scalar(sa.select(sa.func.count(Decision.id)).where(
-        Decision.application_id == application.id, Decision.action == "verify")) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Decision.id)).where(
+                Decision.application_id == application.id, Decision.action == "verify"
+            )
+        )
+        == 1
+    )
 
 
 def test_usage_is_queryable_per_program_year_and_kecamatan(staff):

@@ -55,14 +55,16 @@ def _check_pinning(v1_app, tmp_path):
         old = db.session.get(type(old), old_id)
         assert workflow.definition_of(old).version == 1
         user = db.session.get(type(user), old.owner_user_id)
-        operations.update_answers(old, user, {"similar_aid_this_year": False,
-                                              "sanitation_adequate": False})
+        operations.update_answers(
+            old, user, {"similar_aid_this_year": False, "sanitation_adequate": False}
+        )
         attach_for_stage(old, user)
         workflow.fire(old, "submit", user)
         db.session.commit()
         assert old.stage == "admin_verification" and old.definition_version == 1
-        new = operations.create_draft("sanitren", owner=user, organization=db.session.get(
-            type(org), old.organization_id))
+        new = operations.create_draft(
+            "sanitren", owner=user, organization=db.session.get(type(org), old.organization_id)
+        )
         assert (new.definition_version, new.stage) == (2, "usulan")
         db.session.rollback()
         db.session.remove()

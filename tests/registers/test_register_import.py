@@ -48,25 +48,32 @@ def test_pesantren_xlsx_import(db_session):
     _, report = import_register("pesantren", "kemenag.xlsx", buffer.getvalue())
     db.session.commit()
     assert report.accepted == 1 and len(report.refused) == 1
-    entry = db.session.scalar(sa.select(RegisterEntry).where(RegisterEntry.key_value == "510036030001"))
+    entry = db.session.scalar(
+        sa.select(RegisterEntry).where(RegisterEntry.key_value == "510036030001")
+    )
     assert entry.attributes["name"] == "PP Al-Hidayah"
 
 
 def test_reimport_updates_instead_of_duplicating(db_session):
-    content = f"nspp,nama\n510036030001,PP Lama\n".encode()
+    content = b"nspp,nama\n510036030001,PP Lama\n"
     import_register("pesantren", "a.csv", content)
     import_register("pesantren", "b.csv", content.replace(b"PP Lama", b"PP Baru"))
     db.session.commit()
-    rows = db.session.scalars(sa.select(RegisterEntry).where(RegisterEntry.register == "pesantren")).all()
+    rows = db.session.scalars(
+        sa.select(RegisterEntry).where(RegisterEntry.register == "pesantren")
+    ).all()
     assert len(rows) == 1 and rows[0].attributes["name"] == "PP Baru"
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("data.txt", b"nik\n1", "CSV atau XLSX"),
-    ("data.csv", b"nama,alamat\nA,B\n", "Kolom wajib"),
-    ("data.xlsx", b"not a zip", "tidak dapat dibaca"),
-    ("data.csv", "nik\n\udcff".encode("utf-8", "surrogateescape"), "UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("data.txt", b"nik\n1", "CSV atau XLSX"),
+        ("data.csv", b"nama,alamat\nA,B\n", "Kolom wajib"),
+        ("data.xlsx", b"not a zip", "tidak dapat dibaca"),
+        ("data.csv", "nik\n\udcff".encode("utf-8", "surrogateescape"), "UTF-8"),
+    ],
+)
 def test_unreadable_files_are_refused_as_a_whole(db_session, name, content, message):
     with pytest.raises(RegisterFileError, match=message):
         import_register("dtks", name, content)

@@ -15,20 +15,30 @@ _seq = itertools.count(1)
 def create_applicant(email: str | None = None, *, name: str = "Pemohon Uji") -> User:
     n = next(_seq)
     user = accounts.register_applicant(
-        full_name=name, email=email or f"pemohon{n}@contoh.id",
-        phone=f"0812{n:08d}"[:13], password=PASSWORD,
+        full_name=name,
+        email=email or f"pemohon{n}@contoh.id",
+        phone=f"0812{n:08d}"[:13],
+        password=PASSWORD,
     )
     db.session.commit()
     return user
 
 
-def create_staff(role: str, agency: str | None = None, *, email: str | None = None,
-                 region_code: str | None = None) -> User:
+def create_staff(
+    role: str,
+    agency: str | None = None,
+    *,
+    email: str | None = None,
+    region_code: str | None = None,
+) -> User:
     n = next(_seq)
     user = accounts.create_staff_user(
         email=email or f"{role}{n}@{(agency or 'pemda').lower()}.contoh.id",
-        full_name=f"{role.title()} {agency or ''} {n}".strip(), password=PASSWORD, role=role,
-        agency_code=agency, region_code=region_code,
+        full_name=f"{role.title()} {agency or ''} {n}".strip(),
+        password=PASSWORD,
+        role=role,
+        agency_code=agency,
+        region_code=region_code,
     )
     db.session.commit()
     return user

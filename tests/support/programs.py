@@ -33,12 +33,18 @@ def open_program(key: str, *, days: int = 60, ceiling: int | None = None) -> Non
 
     program = db.session.get(Program, key)
     today = date.today()
-    program.window_opens, program.window_closes = today - timedelta(days=days), today + timedelta(days=days)
+    program.window_opens, program.window_closes = (
+        today - timedelta(days=days),
+        today + timedelta(days=days),
+    )
     program.is_open = True
     defn = registry().current(key)
     for year in {today.year, defn.budget_year(window_opens=program.window_opens) or today.year}:
-        row = db.session.scalar(sa.select(ProgramBudget).where(
-            ProgramBudget.program_key == key, ProgramBudget.fiscal_year == year))
+        row = db.session.scalar(
+            sa.select(ProgramBudget).where(
+                ProgramBudget.program_key == key, ProgramBudget.fiscal_year == year
+            )
+        )
         if row is None:
             row = ProgramBudget(program_key=key, fiscal_year=year, ceiling=0, reserved=0)
             db.session.add(row)
@@ -47,30 +53,50 @@ def open_program(key: str, *, days: int = 60, ceiling: int | None = None) -> Non
 
 
 def add_bank_account(*, organization=None, person=None, holder: str, number: str | None = None):
-    account = BankAccount(organization_id=getattr(organization, "id", None),
-                          person_id=getattr(person, "id", None), bank_name="Bank BJB",
-                          holder_name=holder)
+    account = BankAccount(
+        organization_id=getattr(organization, "id", None),
+        person_id=getattr(person, "id", None),
+        bank_name="Bank BJB",
+        holder_name=holder,
+    )
     account.set_number(number or f"00{next(_seq):010d}")
     db.session.add(account)
     db.session.flush()
     return account
 
 
-def make_pesantren(owner: User, *, nspp: str | None = None, registered: bool = True,
-                   name: str | None = None, bank_number: str | None = None) -> Organization:
+def make_pesantren(
+    owner: User,
+    *,
+    nspp: str | None = None,
+    registered: bool = True,
+    name: str | None = None,
+    bank_number: str | None = None,
+) -> Organization:
     n = next(_seq)
     org = Organization(
-        kind="pesantren", name=name or f"Pondok Pesantren Al-Falah {n}", pesantren_type="salafi",
-        nspp=nspp or f"51003603{n:04d}", npwp=f"0{n:015d}", desa_code="36.03.01.2003",
-        address="Kp. Cangkudu RT 01/02", profile={"resident_santri": 120},
+        kind="pesantren",
+        name=name or f"Pondok Pesantren Al-Falah {n}",
+        pesantren_type="salafi",
+        nspp=nspp or f"51003603{n:04d}",
+        npwp=f"0{n:015d}",
+        desa_code="36.03.01.2003",
+        address="Kp. Cangkudu RT 01/02",
+        profile={"resident_santri": 120},
     )
     db.session.add(org)
     db.session.flush()
     db.session.add(Membership(user_id=owner.id, organization_id=org.id, role="owner"))
     add_bank_account(organization=org, holder=org.name, number=bank_number)
     if registered:
-        db.session.add(RegisterEntry(register="pesantren", key_kind="nspp", key_value=org.nspp,
-                                     attributes={"name": org.name}))
+        db.session.add(
+            RegisterEntry(
+                register="pesantren",
+                key_kind="nspp",
+                key_value=org.nspp,
+                attributes={"name": org.name},
+            )
+        )
     db.session.commit()
     return org
 
@@ -78,10 +104,16 @@ def make_pesantren(owner: User, *, nspp: str | None = None, registered: bool = T
 def make_koperasi(owner: User) -> Organization:
     n = next(_seq)
     org = Organization(
-        kind="koperasi", name=f"Koperasi Serba Usaha Maju Bersama {n}",
-        ahu_number=f"AHU-{n:07d}.AH.01.26.TAHUN 2019", nib=f"{n:013d}", npwp=f"0{n:015d}",
-        rat_last_year=date.today().year - 1, founded_on=date(2019, 3, 1), active=True,
-        desa_code="36.03.18.1003", address="Jl. Raya Cikupa No. 1",
+        kind="koperasi",
+        name=f"Koperasi Serba Usaha Maju Bersama {n}",
+        ahu_number=f"AHU-{n:07d}.AH.01.26.TAHUN 2019",
+        nib=f"{n:013d}",
+        npwp=f"0{n:015d}",
+        rat_last_year=date.today().year - 1,
+        founded_on=date(2019, 3, 1),
+        active=True,
+        desa_code="36.03.18.1003",
+        address="Jl. Raya Cikupa No. 1",
     )
     db.session.add(org)
     db.session.flush()
@@ -91,14 +123,27 @@ def make_koperasi(owner: User) -> Organization:
     return org
 
 
-def make_person(*, name: str, desa_code: str = "36.03.01.2003", teacher: bool = False,
-                student: bool = False, dtks: bool = False, user: User | None = None) -> Person:
+def make_person(
+    *,
+    name: str,
+    desa_code: str = "36.03.01.2003",
+    teacher: bool = False,
+    student: bool = False,
+    dtks: bool = False,
+    user: User | None = None,
+) -> Person:
     n = next(_seq)
-    person = Person(full_name=name, desa_code=desa_code, npwp=f"{n:016d}",
-                    is_civil_servant=False, has_fixed_income=False,
-                    teaching_since=date(2015, 7, 1) if teacher else None,
-                    nisn=f"{n:010d}" if student else None, school_level="SD" if student else None,
-                    created_by_user_id=getattr(user, "id", None))
+    person = Person(
+        full_name=name,
+        desa_code=desa_code,
+        npwp=f"{n:016d}",
+        is_civil_servant=False,
+        has_fixed_income=False,
+        teaching_since=date(2015, 7, 1) if teacher else None,
+        nisn=f"{n:010d}" if student else None,
+        school_level="SD" if student else None,
+        created_by_user_id=getattr(user, "id", None),
+    )
     person.set_nik(f"3603{(n % 9) + 1:02d}{(n % 28) + 1:02d}0890{(n % 9000) + 1:04d}")
     person.set_kk(f"3603{(n % 9) + 1:02d}0101{(n % 90) + 10:02d}{(n % 9000) + 1:04d}")
     db.session.add(person)
@@ -118,17 +163,27 @@ def fake_file(accept: tuple[str, ...]) -> tuple[str, bytes]:
     return "gambar.png", PNG
 
 
-def attach_for_stage(application: Application, user: User, stage: str | None = None,
-                     types: tuple[str, ...] | None = None) -> None:
+def attach_for_stage(
+    application: Application,
+    user: User,
+    stage: str | None = None,
+    types: tuple[str, ...] | None = None,
+) -> None:
     """Attach every document due at ``stage`` (None: with the proposal) or the named types."""
     defn = workflow.definition_of(application)
     kind = "perorangan"
     if application.organization_id:
         kind = db.session.get(Organization, application.organization_id).kind
     for requirement in defn.documents:
-        wanted = requirement.type in types if types else (
-            requirement.stage == stage and requirement.mandatory
-            and (not requirement.applicant_kinds or kind in requirement.applicant_kinds))
+        wanted = (
+            requirement.type in types
+            if types
+            else (
+                requirement.stage == stage
+                and requirement.mandatory
+                and (not requirement.applicant_kinds or kind in requirement.applicant_kinds)
+            )
+        )
         if wanted:
             filename, content = fake_file(requirement.accept)
             documents.attach(application, requirement.type, filename, content, user)
@@ -167,10 +222,12 @@ def _value(spec) -> Any:
     return "Sesuai"
 
 
-def act(application: Application, action: str, user: User, *, reason: str | None = None,
-        **fields: Any):
-    decision = workflow.fire(application, action, user, reason=reason,
-                             fields=fields_for(application, action, **fields))
+def act(
+    application: Application, action: str, user: User, *, reason: str | None = None, **fields: Any
+):
+    decision = workflow.fire(
+        application, action, user, reason=reason, fields=fields_for(application, action, **fields)
+    )
     db.session.commit()
     return decision
 
@@ -182,9 +239,15 @@ def new_applicant_with_pesantren(**kwargs) -> tuple[User, Organization]:
 
 def sanitren_draft(user: User, org: Organization) -> Application:
     application = applications.create_draft("sanitren", owner=user, organization=org)
-    applications.update_answers(application, user, {
-        "similar_aid_this_year": False, "sanitation_adequate": False, "resident_santri": 120,
-    })
+    applications.update_answers(
+        application,
+        user,
+        {
+            "similar_aid_this_year": False,
+            "sanitation_adequate": False,
+            "resident_santri": 120,
+        },
+    )
     db.session.commit()
     attach_for_stage(application, user)
     return application

@@ -1,4 +1,7 @@
-"""Which real services this run can use; with REQUIRE_SERVICES=1 a missing one fails instead of skipping."""
+"""Which real services this run can use.
+
+With REQUIRE_SERVICES=1 a missing service fails the test instead of skipping it.
+"""
 
 from __future__ import annotations
 
@@ -28,8 +31,9 @@ def postgres_available() -> bool:
     try:
         import psycopg
 
-        with psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres",
-                             connect_timeout=2):
+        with psycopg.connect(
+            host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", connect_timeout=2
+        ):
             return True
     except Exception:
         return False
