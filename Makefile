@@ -20,8 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile --use-fuzzy -d translations -f >/dev/null 2>&1 || \
-		$(BIN)/pybabel compile -d translations >/dev/null
+	@if [ -d translations ]; then $(BIN)/pybabel compile -q -d translations; fi
 
 ## make run: embedded SQLite, demo data, notifications relayed in-process (no Redis needed)
 run: install
