@@ -133,3 +133,18 @@ def test_checkpoint_then_verify_cli(db_session, audit_keys, app):
     assert made.exit_code == 0 and "checkpoint seq=3" in made.output
     checked = runner.invoke(args=["audit", "verify"])
     assert checked.exit_code == 0 and "1 checkpoints verified" in checked.output
+
+
+def test_intact_events_flags_one_applications_altered_event(db_session):
+    from app.audit.queries import application_events, intact_events
+    from tests.audit.conftest import tamper
+
+    application, _, reviewer = make_application()
+    decide(application, reviewer)
+    db.session.commit()
+    events = application_events(application.id)
+    assert all(intact_events(events).values())
+    tamper("UPDATE audit_events SET reason = 'diubah' WHERE seq = :s", s=events[-1].seq)
+    db.session.expire_all()
+    flags = intact_events(application_events(application.id))
+    assert flags[events[-1].seq] is False and flags[events[0].seq] is True
