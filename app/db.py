@@ -66,7 +66,8 @@ class TimestampMixin:
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
 def _sqlite_on_connect(dbapi_connection: Any, record: Any) -> None:
-    """SQLite: enforce foreign keys, and let SQLAlchemy (not pysqlite) run transactions.
+    """SQLite (the embedded default): enforce foreign keys, wait for locks instead of failing,
+    let readers run beside the writer (WAL), and let SQLAlchemy run transactions itself.
 
     pysqlite's own transaction handling breaks SAVEPOINTs; this is SQLAlchemy's documented fix.
     """
@@ -74,10 +75,14 @@ def _sqlite_on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
 
 @sa.event.listens_for(sa.engine.Engine, "begin")
 def _sqlite_on_begin(connection: sa.engine.Connection) -> None:
+    """IMMEDIATE takes the write lock up front, so two writers queue (busy_timeout) rather
+    than deadlock when a read transaction later tries to write (the in-process relay)."""
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
