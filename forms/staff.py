@@ -259,7 +259,8 @@ def action_form(
     attrs["reason"] = _reason_field(transition)
     parts.append(Part("field", ["reason"]))
     cls = type(f"ActionForm_{transition.action}", (ActionForm,), attrs)
-    form = cls(prefix=transition.action, **kwargs)
+    kwargs.setdefault("prefix", transition.action)
+    form = cls(**kwargs)
     form.transition, form.parts = transition, parts
     return form
 
@@ -334,6 +335,11 @@ class QueueFilterForm(FlaskForm):
     diambil = SelectField(
         _l("Penanganan"),
         choices=[("", _l("Semua")), ("mine", _l("Yang saya ambil")), ("free", _l("Belum diambil"))],
+        validate_choice=False,
+    )
+    jumlah = SelectField(
+        _l("Baris per halaman"),
+        choices=[("25", "25"), ("50", "50"), ("100", "100")],
         validate_choice=False,
     )
     terlambat = BooleanField(_l("Hanya yang melewati tenggat"))

@@ -182,6 +182,7 @@ class StageTask(db.Model):
         sa.Index(
             "ix_stage_tasks_open_stage_queue",
             "agency_id",
+            "role",
             "stage",
             "due_dt",
             "id",

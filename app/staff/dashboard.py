@@ -15,7 +15,7 @@ from app.applications.models import Application, StageTask
 from app.db import utcnow
 from app.extensions import db
 from app.programs import budget
-from app.programs.models import Program
+from app.programs.models import Program, ProgramBudget
 from app.programs.registry import registry
 from app.regions.models import Region
 
@@ -61,6 +61,7 @@ def programs() -> list[Program]:
 
 
 def fiscal_years(program_key: str) -> list[int]:
+    """Years with applications or a budget, newest first."""
     years = set(
         db.session.scalars(
             sa.select(Application.fiscal_year)
@@ -68,9 +69,11 @@ def fiscal_years(program_key: str) -> list[int]:
             .distinct()
         )
     )
-    defn = registry().current(program_key)
-    if defn is not None:
-        years |= set(defn.budget.ceilings) if defn.budget else set()
+    years |= set(
+        db.session.scalars(
+            sa.select(ProgramBudget.fiscal_year).where(ProgramBudget.program_key == program_key)
+        )
+    )
     return sorted(years, reverse=True)
 
 

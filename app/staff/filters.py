@@ -55,11 +55,25 @@ def my_stages(user: User, program: str | None) -> list[tuple[str, Any]]:
     return stages
 
 
-def stage_label(key: str) -> str:
-    for defn in registry().current_definitions():
+def stage_label(key: str, user: User | None = None) -> str:
+    """A stage key's name, from the user's own programs first."""
+    mine = my_programs(user) if user is not None else []
+    for defn in [*mine, *registry().current_definitions()]:
         if defn.has_stage(key):
             return text(defn.stage(key).name)
     return key
+
+
+def task_stage_name(application: Any, stage: str) -> str:
+    defn = registry().pinned(application.program_key, application.definition_version)
+    return text(defn.stage(stage).name) if defn.has_stage(stage) else stage
+
+
+def region_names(codes: set[str]) -> dict[str, str]:
+    if not codes:
+        return {}
+    rows = db.session.execute(sa.select(Region.code, Region.name).where(Region.code.in_(codes)))
+    return dict(rows.tuples().all())
 
 
 def fill_choices(form: QueueFilterForm, user: User, chosen: Any) -> None:

@@ -43,6 +43,7 @@ from forms.staff import (
 from workflows import Transition
 
 bp = Blueprint("staff", __name__, url_prefix="/staf")
+PAGE_SIZES = (25, 50, 100)
 REFUSED = (workflow.WorkflowRefused, ops.StaffRefused, EffectError, DocumentRejected)
 
 
@@ -54,12 +55,14 @@ REFUSED = (workflow.WorkflowRefused, ops.StaffRefused, EffectError, DocumentReje
 def queue():
     chosen = work_queue.QueueFilter.from_args(request.args)
     after = work_queue.Cursor.decode(request.args.get("setelah"))
-    page = work_queue.page(current_user, chosen, after)
+    size = request.args.get("jumlah", type=int)
+    size = size if size in PAGE_SIZES else PAGE_SIZES[0]
+    page = work_queue.page(current_user, chosen, after, limit=size)
     form = QueueFilterForm(request.args)
     filters.fill_choices(form, current_user, chosen)
     bulk = filters.bulk_transition(current_user, chosen)
     next_url = (
-        url_for("staff.queue", **chosen.as_args(), setelah=page.next_cursor.encode())
+        url_for("staff.queue", **chosen.as_args(), jumlah=size, setelah=page.next_cursor.encode())
         if page.next_cursor
         else None
     )
@@ -71,7 +74,16 @@ def queue():
         next_url=next_url,
         first_url=url_for("staff.queue", **chosen.as_args()) if after else None,
         counts=work_queue.stage_counts(current_user),
-        stage_label=filters.stage_label,
+        stage_label=lambda key: filters.stage_label(key, current_user),
+        task_stage_name=filters.task_stage_name,
+        regions=filters.region_names(
+            {
+                code
+                for r in page.rows
+                for code in (r.application.desa_code, r.application.kecamatan_code)
+                if code
+            }
+        ),
         bulk_form=action_form(bulk, prefix="massal") if bulk else None,
         bulk=bulk,
         now=filters.now(),
@@ -139,6 +151,9 @@ def render_case(
         assign_form=assign_form,
         failed=failed,
         may_reveal=case.person is not None and can_read_full_nik(current_user, case.person),
+        regions=filters.region_names(
+            {c for c in (application.desa_code, application.kecamatan_code) if c}
+        ),
     )
     return body, status
 

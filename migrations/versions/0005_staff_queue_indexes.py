@@ -2,8 +2,8 @@
 
 * ``ix_stage_tasks_open_role_queue`` (agency_id, role, due_dt, id) WHERE completed_dt IS NULL:
   one (agency, role) slice of a reviewer's queue, read in keyset order (``bench/queue.py``);
-* ``ix_stage_tasks_open_stage_queue`` (agency_id, stage, due_dt, id) WHERE completed_dt IS NULL:
-  the same queue filtered by stage, and the per-stage counts;
+* ``ix_stage_tasks_open_stage_queue`` (agency_id, role, stage, due_dt, id) WHERE completed_dt IS
+  NULL: the same queue filtered by stage, and the per-stage counts (an index-only scan);
 * ``ix_applications_program_year_stage`` (program_key, fiscal_year, stage): dashboard and
   transparency aggregates per program and fiscal year.
 
@@ -27,7 +27,7 @@ def upgrade():
                     ["agency_id", "role", "due_dt", "id"], unique=False,
                     postgresql_where=OPEN, sqlite_where=OPEN)
     op.create_index("ix_stage_tasks_open_stage_queue", "stage_tasks",
-                    ["agency_id", "stage", "due_dt", "id"], unique=False,
+                    ["agency_id", "role", "stage", "due_dt", "id"], unique=False,
                     postgresql_where=OPEN, sqlite_where=OPEN)
     op.create_index("ix_applications_program_year_stage", "applications",
                     ["program_key", "fiscal_year", "stage"], unique=False)

@@ -166,3 +166,38 @@
     init();
   }
 }());
+
+/* Staff queue: a "select all on this page" button above tables with data-select-all="<name>". */
+(function () {
+  "use strict";
+  var en = (document.documentElement.lang || "id").slice(0, 2) === "en";
+  var LABEL = en ? ["Select all on this page", "Clear selection"] :
+    ["Pilih semua di halaman ini", "Batalkan pilihan"];
+
+  function setup(table) {
+    var name = table.getAttribute("data-select-all");
+    var boxes = table.querySelectorAll("input[type=checkbox][name='" + name + "']");
+    if (!boxes.length) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button--secondary button--small";
+    button.textContent = LABEL[0];
+    button.addEventListener("click", function () {
+      var all = Array.prototype.every.call(boxes, function (b) { return b.checked; });
+      Array.prototype.forEach.call(boxes, function (b) { b.checked = !all; });
+      button.textContent = LABEL[all ? 0 : 1];
+    });
+    var wrap = table.closest(".table-wrap") || table;
+    wrap.parentNode.insertBefore(button, wrap);
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-select-all]"), setup);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+}());
