@@ -17,8 +17,8 @@ BAR_ALT = "#b45309"
 TRACK = "#e3f1ee"
 TEXT = "#1b1f23"
 ROW = 26
-LABEL_W = 190
-WIDTH = 640
+LABEL_W = 170
+WIDTH = 480
 _ids = count(1)
 
 
@@ -29,7 +29,7 @@ def _fmt_default(value: int) -> str:
 SVG_OPEN = Markup(
     '<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
     'aria-labelledby="chart-{n}-t chart-{n}-d" xmlns="http://www.w3.org/2000/svg" '
-    'preserveAspectRatio="xMinYMin meet" font-family="system-ui, sans-serif" font-size="13">'
+    'preserveAspectRatio="xMinYMin meet" font-family="system-ui, sans-serif" font-size="14">'
     '<title id="chart-{n}-t">{title}</title><desc id="chart-{n}-d">{desc}</desc>'
 )
 LABEL = Markup('<text x="{x}" y="{y}" text-anchor="{anchor}" fill="{fill}">{text}</text>')
@@ -60,12 +60,12 @@ def bar_chart(
 ) -> Markup:
     """Horizontal bars, one per (label, value); ``secondary`` draws a second, thinner bar."""
     top = max([v for _, v in items] + list(secondary or []) + [1])
-    span = WIDTH - LABEL_W - 70
+    span = WIDTH - LABEL_W - 60
     body: list[Markup] = []
     for i, (label, value) in enumerate(items):
         y = i * ROW + 4
         width = round(span * value / top)
-        short = label if len(label) <= 26 else label[:25] + "…"
+        short = label if len(label) <= 22 else label[:21] + "…"
         body.append(_text(LABEL_W - 8, y + 15, short, anchor="end"))
         body.append(_rect(LABEL_W, y + 2, span, 18, TRACK))
         body.append(_rect(LABEL_W, y + 2, width, 18, BAR))
