@@ -38,6 +38,20 @@ PROBLEM_CODES = {
     "not_due": "The disbursement is not waiting for a transfer (409).",
     "document_rejected": "The file's content, type or size is refused (422).",
     "internal_error": "A server error; it was logged (500).",
+    "application_not_found": "No such application, or not visible to this token (404).",
+    "program_not_found": "No such program (404).",
+    "disbursement_not_found": "No such disbursement, or not this finance agency's (404).",
+    "register_not_found": "Unknown register (404).",
+    "year_out_of_range": "Statistics exist for fiscal years 2000-2100 only (404).",
+    "bad_cursor": "The cursor is not one this API issued (422).",
+    "application_refused": "The draft cannot be created for this applicant (422).",
+    "register_file_refused": "The register file cannot be read as a whole (422).",
+    "role": "The token's role may not fire this transition (403).",
+    "agency": "The token's agency does not hold this stage (403).",
+    "separation_of_duties": "An applicant may not decide on their own application (403).",
+    "unknown_action": "The action is not available at this stage (409).",
+    "task_held_by_other": "Another officer has claimed this task (409).",
+    "effect_refused": "A consequence of the transition is refused, e.g. the budget (409).",
 }
 
 
