@@ -1,0 +1,238 @@
+"""``make bench`` (``python -m bench``): every benchmark, one table, bench/results/latest.json.
+
+    python -m bench            # full sizes (1,000,000 applications and audit events)
+    python -m bench --quick    # smaller N, a smoke run of a few minutes
+    python -m bench --only submit,load
+
+Starts the real app and the bare baseline under gunicorn (2 workers) on 127.0.0.1 with a fresh
+PostgreSQL database built by the migrations, plus Redis as broker; the queue, audit and
+notification benchmarks run as their own modules (each with its own scratch database). Every
+figure is compared with a baseline measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+SIZES = {
+    "quick": {"submit_owners": 4, "submit_per_owner": 15, "applicants": 40, "reviewers": 5,
+              "load_seconds": 180, "queue": 100_000, "audit": 100_000, "notifications": 200},
+    "full": {"submit_owners": 8, "submit_per_owner": 50, "applicants": 200, "reviewers": 20,
+             "load_seconds": 600, "queue": 1_000_000, "audit": 1_000_000,
+             "notifications": 1000},
+}
+ALL = ("submit", "load", "queue", "audit", "notifications")
+
+
+def machine() -> dict[str, Any]:
+    import gunicorn
+    import psycopg
+    import redis
+
+    from bench.world import PG
+
+    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), "0")
+    with psycopg.connect(**PG, dbname="postgres") as conn:
+        postgres = conn.execute("SHOW server_version").fetchone()[0]
+    try:
+        redis_version = redis.Redis(host="127.0.0.1").info()["redis_version"]
+    except redis.RedisError:
+        redis_version = "not reachable"
+    return {"cores": os.cpu_count(), "memory_gib": round(int(memory) / 1024 / 1024, 1),
+            "cpu": _cpu_model(), "python": platform.python_version(),
+            "postgresql": postgres, "redis": redis_version, "gunicorn": gunicorn.__version__,
+            "os": platform.platform(), "gunicorn_settings": "-w 2 --threads 4, loopback"}
+
+
+def _cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+# ---------------------------------------------------------------- in-process (gunicorn) benchmarks
+
+
+def web_benchmarks(sizes: dict, wanted: set[str]) -> dict[str, Any]:
+    from bench.load import run_load
+    from bench.server import Gunicorn
+    from bench.submit import compare, run_baseline, run_submit
+    from bench.world import BenchDatabase, load_users, open_sanitren, submit_drafts
+
+    results: dict[str, Any] = {}
+    with BenchDatabase() as database:
+        open_sanitren(database.app)
+        owners = (submit_drafts(database.app, sizes["submit_owners"], sizes["submit_per_owner"])
+                  if "submit" in wanted else [])
+        users = (load_users(database.app, sizes["applicants"], sizes["reviewers"])
+                 if "load" in wanted else {})
+        env = database.server_env()
+        with Gunicorn("bench.wsgi:app", env, database.directory) as real:
+            if "submit" in wanted:
+                deadline = time.monotonic() + 600
+                submitted = run_submit(real.url, owners, deadline)
+                _create_baseline_table(database)
+                with Gunicorn("bench.baseline:create_app()", env, database.directory,
+                              probe="/insert") as bare:
+                    baseline = run_baseline(bare.url, len(owners), sizes["submit_per_owner"],
+                                            deadline)
+                results["submit"] = compare(submitted, baseline)
+                print_row("submit", results["submit"])
+            if "load" in wanted:
+                results["load"] = run_load(real.url, users, sizes["load_seconds"])
+                print_row("load", results["load"])
+    return results
+
+
+def _create_baseline_table(database) -> None:
+    from bench.baseline import create_app, db
+
+    baseline = create_app(database.url)
+    with baseline.app_context():
+        db.create_all()
+        db.engine.dispose()
+
+
+# ---------------------------------------------------------------- module benchmarks
+
+
+def run_module(args: list[str], timeout: int) -> tuple[int, str]:
+    started = time.perf_counter()
+    try:
+        done = subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True,
+                              timeout=timeout, cwd=ROOT)
+        output, code = done.stdout + done.stderr, done.returncode
+    except subprocess.TimeoutExpired as expired:
+        output, code = f"{expired.stdout or ''}\nTIMEOUT after {timeout} s", -1
+    print(f"  ({' '.join(args[:1])}: {time.perf_counter() - started:.0f} s)", flush=True)
+    return code, output
+
+
+def queue_benchmark(count: int) -> dict[str, Any]:
+    code, output = run_module(["bench.queue", "--applications", str(count), "--repeat", "30"],
+                              3600)
+    ids = [float(x) for x in re.findall(r"deep/first: ids ([\d.]+)x", output)]
+    pages = [float(x) for x in re.findall(r"whole page ([\d.]+)x", output)]
+    worst = max(ids) if ids else None
+    return {"applications": count, "deep_over_first_ids": ids, "deep_over_first_page": pages,
+            "worst_ratio": worst, "target": "deep page <= 1.2x first page",
+            "seq_scans": "Seq Scan" in output and code != 0, "exit_code": code,
+            "met": code == 0 and worst is not None and worst <= 1.2,
+            "output_tail": output.strip().splitlines()[-14:]}
+
+
+def audit_benchmark(count: int) -> dict[str, Any]:
+    code, output = run_module(["bench.audit_verify", "--events", str(count), "--rounds", "100"],
+                              3600)
+    rate = re.search(r"verify_chain: [\d,]+ events in [\d.]+ s = ([\d,]+) events/s", output)
+    base = re.search(r"baseline \(stream rows, no hashing\): .* = ([\d,]+) rows/s", output)
+    per_second = int(rate.group(1).replace(",", "")) if rate else None
+    return {"events": count, "events_per_second": per_second,
+            "baseline_rows_per_second": int(base.group(1).replace(",", "")) if base else None,
+            "target": "events/s >= 50,000", "exit_code": code,
+            "met": code == 0 and (per_second or 0) >= 50_000,
+            "output_tail": output.strip().splitlines()[-8:]}
+
+
+def notifications_benchmark(count: int) -> dict[str, Any]:
+    if not (ROOT / "bench" / "notifications.py").exists():
+        return {"available": False, "met": None, "note": "bench/notifications.py not available"}
+    code, output = run_module(["bench.notifications", "--count", str(count),
+                               "--mail-backend", "file"], 1800)
+    ratio = re.search(r"ratio outbox / bare\s*:\s*([\d.]+)", output)
+    bare = re.search(r"bare apply_async no-op loop\s*:\s*([\d.]+)", output)
+    outbox = re.search(r"outbox -> delivered\s*:\s*([\d.]+)", output)
+    value = float(ratio.group(1)) if ratio else None
+    return {"available": True, "count": count, "ratio": value,
+            "bare_tasks_per_second": float(bare.group(1)) if bare else None,
+            "outbox_per_second": float(outbox.group(1)) if outbox else None,
+            "target": "outbox->delivered >= 0.5x bare apply_async", "exit_code": code,
+            "met": code == 0 and (value or 0) >= 0.5,
+            "output_tail": output.strip().splitlines()[-6:]}
+
+
+# ---------------------------------------------------------------- report
+
+
+def print_row(name: str, result: dict) -> None:
+    print(f"  {name}: {summarize(name, result)}", flush=True)
+
+
+def summarize(name: str, r: dict) -> str:
+    if name == "submit":
+        return (f"{r['submit']['per_second']}/s vs baseline {r['baseline']['per_second']}/s = "
+                f"{r['throughput_ratio']}x (target >= 0.5x); p95 {r['submit']['p95_ms']} ms vs "
+                f"{r['baseline']['p95_ms']} ms = {r['p95_ratio']}x; errors {r['submit']['errors']}")
+    if name == "load":
+        steps = ", ".join(f"{k} {v['p95_ms']}" for k, v in r["steps"].items() if v["count"])
+        return (f"{r['applicants']} applicants + {r['reviewers']} reviewers, "
+                f"{r['requests']} requests in {r['seconds']} s = {r['requests_per_second']} "
+                f"req/s, submitted {r['submitted']}, decided {r['decided']}, errors "
+                f"{r['errors']}; p95 ms: {steps}")
+    if name == "queue":
+        return (f"deep/first page {r['worst_ratio']}x worst of {r['deep_over_first_ids']} over "
+                f"{r['applications']:,} applications (target <= 1.2x)")
+    if name == "audit":
+        return (f"{r['events_per_second']:,} events/s over {r['events']:,} events "
+                f"(target >= 50,000/s)" if r["events_per_second"] else "failed")
+    if not r.get("available", True):
+        return "not available (bench/notifications.py missing)"
+    return (f"outbox {r['outbox_per_second']}/s vs bare apply_async "
+            f"{r['bare_tasks_per_second']}/s = {r['ratio']}x (target >= 0.5x)")
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = [f"{'benchmark':<14} {'met':<5} figure", "-" * 100]
+    for name in ALL:
+        if name in results:
+            met = {True: "yes", False: "NO", None: "n/a"}[results[name].get("met")]
+            lines.append(f"{name:<14} {met:<5} {summarize(name, results[name])}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller N (a smoke run)")
+    parser.add_argument("--only", default=",".join(ALL), help=f"comma-separated: {ALL}")
+    parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
+    args = parser.parse_args()
+    wanted = {w.strip() for w in args.only.split(",") if w.strip()}
+    sizes = SIZES["quick" if args.quick else "full"]
+    started = time.time()
+    report: dict[str, Any] = {"mode": "quick" if args.quick else "full", "sizes": sizes,
+                              "machine": machine(), "started": time.strftime(
+                                  "%Y-%m-%dT%H:%M:%SZ", time.gmtime(started))}
+    print(f"SIBANTU benchmarks ({report['mode']}) on {report['machine']['cores']} cores, "
+          f"{report['machine']['memory_gib']} GiB, Python {report['machine']['python']}, "
+          f"PostgreSQL {report['machine']['postgresql']}", flush=True)
+    results: dict[str, Any] = {}
+    if wanted & {"submit", "load"}:
+        results.update(web_benchmarks(sizes, wanted))
+    for name, function in (("queue", queue_benchmark), ("audit", audit_benchmark),
+                           ("notifications", notifications_benchmark)):
+        if name in wanted:
+            results[name] = function(sizes[name])
+            print_row(name, results[name])
+    report["results"] = results
+    report["seconds"] = round(time.time() - started)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print("\n" + table(results))
+    print(f"\nwritten to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""Submit benchmark: the real portal submit POST against a bare one-row insert.
+
+Per request, SIBANTU runs the whole submit path: session load (server-side session row), CSRF,
+permission checks, the eligibility rules, the duplicate checks, the stage move under its
+version guard, the stage task, the audit event and the outbox rows, one commit. Each request
+submits a *prepared draft* (answers saved and documents attached beforehand, not timed): a
+multi-step form per request would measure the upload of ten files, not the submit.
+The baseline is ``bench/baseline.py`` under the same gunicorn settings, same client threads.
+"""
+
+from __future__ import annotations
+
+import time
+
+from bench.client import Recorder, log_in, run_threads, token_of
+from bench.world import PASSWORD
+
+TARGET = 0.5
+
+
+def run_submit(base: str, owners: list[tuple[str, list[int]]], deadline: float) -> dict:
+    recorder = Recorder()
+    sessions = [(log_in(base, email, PASSWORD), ids) for email, ids in owners]
+    tokens = [token_of(session, base) for session, _ in sessions]
+
+    def worker(session, token, ids):
+        def job():
+            for application_id in ids:
+                if time.monotonic() > deadline:
+                    return
+                recorder.timed("submit", lambda a=application_id: session.post(
+                    f"{base}/portal/permohonan/{a}/kirim", data={"csrf_token": token},
+                    allow_redirects=False, timeout=60), expect=(302,))
+        return job
+
+    started = time.perf_counter()
+    run_threads([worker(s, t, ids) for (s, ids), t in zip(sessions, tokens, strict=True)],
+                deadline)
+    return _result(recorder, "submit", time.perf_counter() - started)
+
+
+def run_baseline(base: str, threads: int, per_thread: int, deadline: float) -> dict:
+    recorder = Recorder()
+
+    def job():
+        import requests
+
+        session = requests.Session()
+        for n in range(per_thread):
+            if time.monotonic() > deadline:
+                return
+            recorder.timed("insert", lambda n=n: session.post(
+                f"{base}/insert", data={"payload": f"row {n}"}, timeout=60), expect=(201,))
+
+    started = time.perf_counter()
+    run_threads([job for _ in range(threads)], deadline)
+    return _result(recorder, "insert", time.perf_counter() - started)
+
+
+def _result(recorder: Recorder, step: str, seconds: float) -> dict:
+    summary = recorder.summary(step)
+    return {**summary, "seconds": round(seconds, 2), "errors": len(recorder.errors),
+            "error_samples": recorder.errors[:5],
+            "per_second": round(summary["count"] / seconds, 1) if seconds else 0.0}
+
+
+def compare(real: dict, bare: dict) -> dict:
+    ratio = real["per_second"] / bare["per_second"] if bare["per_second"] else 0.0
+    p95 = real["p95_ms"] / bare["p95_ms"] if bare["p95_ms"] else 0.0
+    return {"submit": real, "baseline": bare, "throughput_ratio": round(ratio, 3),
+            "p95_ratio": round(p95, 2), "target": f"throughput >= {TARGET}x baseline",
+            "met": ratio >= TARGET and real["errors"] == 0}
