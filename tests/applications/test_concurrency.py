@@ -74,10 +74,14 @@ def _race(app, application_id: int, user_id: int, action: str, *, guarded: bool)
         from app.accounts.models import User
 
         with app.app_context():
-            application = db.session.get(Application, application_id)
-            user = db.session.get(User, user_id)
-            fields = fields_for(application, action)
-            barrier.wait(timeout=60)
+            try:
+                application = db.session.get(Application, application_id)
+                user = db.session.get(User, user_id)
+                fields = fields_for(application, action)
+            except Exception as error:  # e.g. no connection: say so instead of hanging others
+                barrier.abort()
+                return f"setup failed: {error!r}"
+            barrier.wait(timeout=120)
             try:
                 workflow.fire(application, action, user, fields=fields, guarded=guarded)
                 db.session.commit()
@@ -165,7 +169,7 @@ def _reserve_all(app, ids: list[int], *, guarded: bool) -> list[str]:
             defn = budget_definition()
             application = db.session.get(Application, application_id)
             if application_id in ids[:THREADS]:
-                barrier.wait(timeout=60)
+                barrier.wait(timeout=120)
             try:
                 budget.reserve(defn, application, 1, guarded=guarded)
                 db.session.commit()
