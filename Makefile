@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	@if [ -d translations ]; then $(BIN)/pybabel compile -q -d translations; fi
+	@if [ -d translations ]; then $(BIN)/pybabel -q compile -d translations; fi
 
 ## make run: embedded SQLite, demo data, notifications relayed in-process (no Redis needed)
 run: install

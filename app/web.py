@@ -13,27 +13,31 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BuildError
 
 from app.common.i18n import date_id, rupiah
+from app.common.identifiers import N_
 from app.extensions import db
 
 log = logging.getLogger("sibantu")
 
 ERROR_TEXT = {
     400: (
-        "Permintaan tidak valid",
-        "Permintaan tidak dapat diproses. Muat ulang halaman dan coba lagi.",
+        N_("Permintaan tidak valid"),
+        N_("Permintaan tidak dapat diproses. Muat ulang halaman dan coba lagi."),
     ),
-    403: ("Akses ditolak", "Anda tidak memiliki izin untuk membuka halaman ini."),
+    403: (N_("Akses ditolak"), N_("Anda tidak memiliki izin untuk membuka halaman ini.")),
     404: (
-        "Halaman tidak ditemukan",
-        "Halaman yang Anda cari tidak ada atau tidak dapat Anda akses.",
+        N_("Halaman tidak ditemukan"),
+        N_("Halaman yang Anda cari tidak ada atau tidak dapat Anda akses."),
     ),
-    405: ("Metode tidak diizinkan", "Tindakan ini tidak dapat dilakukan dengan cara tersebut."),
-    413: ("Berkas terlalu besar", "Berkas yang Anda kirim melebihi batas ukuran."),
-    422: ("Data belum lengkap", "Periksa kembali isian Anda."),
-    429: ("Terlalu banyak percobaan", "Tunggu sebentar sebelum mencoba lagi."),
+    405: (
+        N_("Metode tidak diizinkan"),
+        N_("Tindakan ini tidak dapat dilakukan dengan cara tersebut."),
+    ),
+    413: (N_("Berkas terlalu besar"), N_("Berkas yang Anda kirim melebihi batas ukuran.")),
+    422: (N_("Data belum lengkap"), N_("Periksa kembali isian Anda.")),
+    429: (N_("Terlalu banyak percobaan"), N_("Tunggu sebentar sebelum mencoba lagi.")),
     500: (
-        "Terjadi kesalahan",
-        "Maaf, terjadi kesalahan di sistem. Tim kami telah dicatat; coba lagi nanti.",
+        N_("Terjadi kesalahan"),
+        N_("Maaf, terjadi kesalahan di sistem. Tim kami telah dicatat; coba lagi nanti."),
     ),
 }
 
@@ -44,7 +48,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     app.jinja_env.filters["rupiah"] = rupiah
-    app.jinja_env.filters["date_id"] = date_id
+    app.jinja_env.filters["date_id"] = _date_filter
     app.jinja_env.globals["has_endpoint"] = lambda name: _has_endpoint(app, name)
     app.context_processor(_template_context)
 
@@ -53,6 +57,11 @@ def _before_request() -> None:
     incoming = request.headers.get("X-Request-ID", "")
     g.request_id = incoming[:64] if incoming.isalnum() else secrets.token_hex(8)
     g.lang = str(get_locale() or "id")
+
+
+def _date_filter(value, *, with_time: bool = False, locale: str | None = None) -> str:
+    """``date_id`` in the page's language (month names), unless a locale is given."""
+    return date_id(value, with_time=with_time, locale=locale or g.get("lang") or "id")
 
 
 def _has_endpoint(app: Flask, name: str) -> bool:

@@ -25,7 +25,7 @@ ASSIGNABLE = ("reviewer", "approver", "finance", "auditor", "admin", "village_op
 
 
 def role_choices() -> list[tuple[str, str]]:
-    return [(r, ROLE_LABELS[r]) for r in ASSIGNABLE]
+    return [(r, _l(ROLE_LABELS[r])) for r in ASSIGNABLE]
 
 
 def agency_choices() -> list[tuple[str, str]]:

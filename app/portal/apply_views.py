@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.applications import workflow
@@ -171,7 +172,8 @@ def documents_step(application_id: int):
             db.session.commit()
             errors = result.errors
             if result.stored:
-                flash(_("%(n)s berkas tersimpan.", n=len(result.stored)), "success")
+                flash(ngettext("%(num)s berkas tersimpan.", "%(num)s berkas tersimpan.",
+                               len(result.stored)), "success")
         if not errors:
             target = "portal.application" if back else "portal.documents_step"
             return redirect(url_for(target, application_id=application.id))
