@@ -23,6 +23,8 @@ LOCALES=(en)
 
 extract() {
     mkdir -p "$(dirname "$POT")"
+    local out
+    out="$(mktemp --suffix=.pot)"
     # --ignore-dirs: Babel's default skips every directory starting with "_" (and "."), which
     # would silently drop templates/_macros/; only dot-directories and __pycache__ are skipped.
     # Keywords: _, gettext, ngettext, N_ ... are Babel defaults; _l and lazy_gettext are added.
@@ -32,7 +34,14 @@ extract() {
         --project SIBANTU --copyright-holder "Pemerintah Kabupaten Tangerang" \
         --msgid-bugs-address "" --add-comments "TRANSLATORS:" \
         --sort-by-file --width 100 \
-        -o "$POT" .
+        -o "$out" .
+    # Keep the old file when only POT-Creation-Date would change (no churn in git).
+    if [ -f "$POT" ] && cmp -s <(grep -v '^"POT-Creation-Date:' "$out") \
+                              <(grep -v '^"POT-Creation-Date:' "$POT"); then
+        rm -f "$out"
+    else
+        chmod 644 "$out" && mv "$out" "$POT"
+    fi
 }
 
 update() {
