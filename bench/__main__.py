@@ -124,14 +124,19 @@ def run_module(args: list[str], timeout: int) -> tuple[int, str]:
 def queue_benchmark(count: int) -> dict[str, Any]:
     code, output = run_module(["bench.queue", "--applications", str(count), "--repeat", "30"],
                               3600)
-    ids = [float(x) for x in re.findall(r"deep/first: ids ([\d.]+)x", output)]
-    pages = [float(x) for x in re.findall(r"whole page ([\d.]+)x", output)]
+    ids = [float(x) for x in re.findall(
+        r"(?:deep/first: ids|page query: first [\d.]+ ms, deep [\d.]+ ms, ratio) ([\d.]+)x",
+        output)]
+    pages = [float(x) for x in re.findall(
+        r"(?:whole page|whole page with rows loaded: first [\d.]+ ms, deep [\d.]+ ms, ratio)"
+        r" ([\d.]+)x", output)]
     worst = max(ids) if ids else None
     return {"applications": count, "deep_over_first_ids": ids, "deep_over_first_page": pages,
             "worst_ratio": worst, "target": "deep page <= 1.2x first page",
             "seq_scans": "Seq Scan" in output and code != 0, "exit_code": code,
             "met": code == 0 and worst is not None and worst <= 1.2,
-            "output_tail": output.strip().splitlines()[-14:]}
+            "output_tail": [line for line in output.strip().splitlines()
+                            if "alembic" not in line][-14:]}
 
 
 def audit_benchmark(count: int) -> dict[str, Any]:
@@ -208,6 +213,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller N (a smoke run)")
     parser.add_argument("--only", default=",".join(ALL), help=f"comma-separated: {ALL}")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the other results already in --out (re-run some only)")
     args = parser.parse_args()
     wanted = {w.strip() for w in args.only.split(",") if w.strip()}
     sizes = SIZES["quick" if args.quick else "full"]
@@ -226,6 +233,12 @@ def main() -> None:
         if name in wanted:
             results[name] = function(sizes[name])
             print_row(name, results[name])
+    if args.merge and args.out.exists():
+        earlier = json.loads(args.out.read_text())
+        report["rerun"] = {**earlier.get("rerun", {}),
+                           **{name: report["started"] for name in results}}
+        report["started"] = earlier.get("started", report["started"])
+        results = {**earlier.get("results", {}), **results}
     report["results"] = results
     report["seconds"] = round(time.time() - started)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -40,17 +40,24 @@ class Gunicorn:
         handle = self.log.open("w")
         self.process = subprocess.Popen(command, env={**os.environ, **self.env}, stdout=handle,
                                         stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _wait_ready(self) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn {self.target} exited; see {self.log}")
             try:
                 if requests.get(self.url + self.probe, timeout=10).status_code < 500:
-                    return self
+                    return
             except requests.RequestException:
                 pass
             time.sleep(0.2)
-        self.__exit__()
         raise RuntimeError(f"gunicorn {self.target} did not answer; see {self.log}")
 
     def __exit__(self, *exc) -> None:
