@@ -8,16 +8,23 @@ Field names equal the answer keys the program's rules read (``answers.<name>``).
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import re
 from types import ModuleType
 
-FORMS = ("sanitren", "guru_ngaji", "kembangku", "beasiswa_mbr")
+FORM_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 def form_module(name: str) -> ModuleType:
-    """The module for a definition's ``form:`` name; only the known modules are imported."""
-    if name not in FORMS:
+    """The module ``forms/programs/<name>.py`` for a definition's ``form:`` name.
+
+    Adding a program's form is adding that file; only plain names inside this package are
+    ever imported (the name comes from a definition file, never from a request).
+    """
+    qualified = f"forms.programs.{name}"
+    if not FORM_NAME.match(name or "") or importlib.util.find_spec(qualified) is None:
         raise LookupError(f"no application form named {name!r}")
-    return importlib.import_module(f"forms.programs.{name}")
+    return importlib.import_module(qualified)
 
 
 def answer_data(form, names: tuple[str, ...]) -> dict:
