@@ -1,1 +1,1 @@
-"""Applicant organizations (pesantren, koperasi, kelompok usaha, sekolah), persons and bank accounts."""
+"""Applicant organizations (pesantren, koperasi, kelompok usaha, sekolah), persons, accounts."""
