@@ -128,7 +128,11 @@ def init_app(app: Flask) -> None:
     mode = embedded_mode(app.config)
     _listen()
     if mode == "thread":
-        app.extensions[EXTENSION] = RelayThread(app)
+        relay = RelayThread(app)
+        app.extensions[EXTENSION] = relay
+        # Also start on the first request, so rows left due by another process (e.g.
+        # `flask demo-data` before `flask run`) are delivered without waiting for a new event.
+        app.before_request(relay.start)
     elif mode == "inline":
         app.extensions[EXTENSION] = InlineRelay()
         app.teardown_request(_deliver_after_request)

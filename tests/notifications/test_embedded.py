@@ -67,3 +67,20 @@ def test_the_relay_thread_delivers_after_commit_into_eml_files(threaded_app, tmp
         assert unread_count(db.session.get(User, user_id)) == 1
         assert db.session.scalar(sa.select(sa.func.count()).where(
             Notification.event_key == "t:rolled-back")) == 0
+
+
+def test_rows_left_due_by_another_process_go_out_on_the_first_request(threaded_app, tmp_path):
+    """`flask demo-data` writes outbox rows and exits; `flask run` must still deliver them."""
+    from sqlalchemy.orm import Session
+
+    with threaded_app.app_context():
+        user = create_applicant()
+        with Session(db.engine) as other_process:  # no app hook sees this commit
+            other_process.add(Notification(
+                event_key="t:other-process", channel="email", recipient_user_id=user.id,
+                recipient_address=user.email, template="daily_digest", context=DIGEST))
+            other_process.commit()
+    assert eml_files(tmp_path) == []
+    assert threaded_app.test_client().get("/masuk").status_code == 200
+    [mail] = wait_for(lambda: eml_files(tmp_path), timeout=60, what="an .eml file")
+    assert "X-SIBANTU-Event: t:other-process" in mail
