@@ -251,6 +251,25 @@ def _check_fields(transition: Transition, ctx: TransitionContext) -> None:
             "Isian tidak valid: " + ", ".join(t.id for t in invalid) + ".",
             "Invalid fields: " + ", ".join(t.en for t in invalid) + ".",
         )
+    _check_all_ticked(transition, ctx)
+
+
+def _check_all_ticked(transition: Transition, ctx: TransitionContext) -> None:
+    """A checklist marked ``all_checked`` passes only with every item ticked."""
+    for spec in transition.requires_fields:
+        value = ctx.fields.get(spec.name)
+        if spec.all_checked and isinstance(value, Mapping):
+            open_items = [i.label for i in spec.items if value.get(i.key) is not True]
+            if open_items:
+                raise _denied(
+                    "checklist_incomplete",
+                    f"{spec.label.id}: belum terpenuhi — "
+                    + ", ".join(t.id for t in open_items)
+                    + ". Kembalikan untuk perbaikan atau tolak bila tidak dapat dipenuhi.",
+                    f"{spec.label.en}: not met — "
+                    + ", ".join(t.en for t in open_items)
+                    + ". Return for revision, or reject if it cannot be met.",
+                )
 
 
 def _is_number(value: Any) -> bool:

@@ -66,9 +66,11 @@ class FieldSpec:
     max: int | float | None = None
     weight: int | None = None
     justification: bool = False
+    #: checklist only: every item must be ticked (otherwise return or reject instead)
+    all_checked: bool = False
 
     def to_dict(self) -> JSON:
-        return {
+        data = {
             "name": self.name,
             "label": self.label.to_dict(),
             "type": self.type,
@@ -79,6 +81,9 @@ class FieldSpec:
             "weight": self.weight,
             "justification": self.justification,
         }
+        if self.all_checked:  # only when set, so older snapshots keep their digests
+            data["all_checked"] = True
+        return data
 
 
 @dataclass(frozen=True)

@@ -603,7 +603,7 @@ def _fields(r: Reader, value: Any, path: str) -> tuple[FieldSpec, ...] | None:
     return tuple(s for s in specs if s)
 
 
-_FIELD_OPTIONAL = ("required", "items", "min", "max", "weight", "justification")
+_FIELD_OPTIONAL = ("required", "items", "min", "max", "weight", "justification", "all_checked")
 
 
 def _field(r: Reader, value: Any, path: str) -> FieldSpec | None:
@@ -622,6 +622,9 @@ def _field(r: Reader, value: Any, path: str) -> FieldSpec | None:
         r.error(join(path, "min"), f"min ({bounds[0]}) is more than max ({bounds[1]})")
     if kind == "score" and None in bounds:
         r.error(path, "a score field needs min and max")
+    all_checked = r.boolean(data.get("all_checked"), join(path, "all_checked"), False)
+    if all_checked and kind != "checklist":
+        r.error(join(path, "all_checked"), f"all_checked applies only to checklists, not {kind}")
     if name is None or label is None or kind is None or items is None:
         return None
     return FieldSpec(
@@ -634,6 +637,7 @@ def _field(r: Reader, value: Any, path: str) -> FieldSpec | None:
         max=bounds[1],
         weight=weight,
         justification=r.boolean(data.get("justification"), join(path, "justification"), False),
+        all_checked=all_checked,
     )
 
 

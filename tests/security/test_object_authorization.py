@@ -82,7 +82,9 @@ API_BODIES = {
     "api.upload_document": lambda: {
         "data": {"doc_type": "proposal", "file": (io.BytesIO(PDF), "surat.pdf")},
         "content_type": "multipart/form-data"},
-    "api.fire_transition": lambda: {"json": {"action": "verify"}},
+    "api.fire_transition": lambda: {"json": {"action": "verify", "fields": {"admin_checklist": {
+        key: True for key in ("nspp_valid", "salafi_confirmed", "legal_docs_valid",
+                              "land_status_clear", "bank_account_matches")}}}},
     "api.withdraw_application": lambda: {"json": {"reason": "Tidak jadi mengajukan"}},
     "api.fail_transfer": lambda: {"json": {
         "reason": "Rekening tidak aktif",

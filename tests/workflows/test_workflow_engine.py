@@ -415,3 +415,45 @@ def test_engine_imports_neither_flask_nor_sqlalchemy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_checklist_marked_all_checked_refuses_unticked_items():
+    from workflows import (
+        Actor,
+        TransitionContext,
+        TransitionDenied,
+        load_definition,
+        plan_transition,
+    )
+    from workflows.loading import DEFINITIONS_DIR
+
+    defn = load_definition(DEFINITIONS_DIR / "sanitren.yaml")
+    spec = defn.find_transition("admin_verification", "verify").field("admin_checklist")
+    assert spec.all_checked
+    reviewer = Actor(user_id=1, roles=frozenset({("reviewer", "KEMENAG")}))
+    ticked = {item.key: True for item in spec.items}
+    plan = plan_transition(defn, "verify", reviewer, TransitionContext(
+        stage="admin_verification", fields={"admin_checklist": ticked}))
+    assert plan.to_stage == "field_survey"
+    one_open = {**ticked, spec.items[0].key: False}
+    try:
+        plan_transition(defn, "verify", reviewer, TransitionContext(
+            stage="admin_verification", fields={"admin_checklist": one_open}))
+    except TransitionDenied as denied:
+        assert denied.code == "checklist_incomplete"
+        assert spec.items[0].label.id in denied.message["id"]
+    else:
+        raise AssertionError("an unticked item must refuse the verification")
+
+
+def test_all_checked_is_refused_on_a_field_that_is_not_a_checklist():
+    import yaml
+
+    from workflows import DefinitionError, parse_definition
+    from workflows.loading import DEFINITIONS_DIR
+
+    data = yaml.safe_load((DEFINITIONS_DIR / "sanitren.yaml").read_text())
+    survey = next(t for t in data["transitions"] if t["action"] == "complete_survey")
+    survey["requires_fields"][0]["all_checked"] = True  # survey_date, a date
+    with pytest.raises(DefinitionError, match="all_checked applies only to checklists"):
+        parse_definition(data, source="sanitren.yaml")
