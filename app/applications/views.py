@@ -5,7 +5,7 @@ from urllib.parse import quote
 from flask import Blueprint, make_response, render_template
 from flask_login import current_user, login_required
 
-from app.applications import documents
+from app.applications import documents, letters
 from app.applications.models import Application, Document
 from app.applications.permissions import can_view_application, can_view_document, is_applicant_of
 from app.audit.operations import record_personal_data_read
@@ -25,6 +25,25 @@ def detail(application_id: int):
     return render_template(
         "applications/detail.html", application=application, definition=definition
     )
+
+
+@bp.app_template_global()
+def decision_letter_available(application: Application) -> bool:
+    return letters.approval_decision(application) is not None
+
+
+@bp.route("/<int:application_id>/surat-keputusan.pdf")
+@login_required
+def decision_letter(application_id: int):
+    """The decision letter, rendered from the audited approval (see app/applications/letters.py)."""
+    application = get_or_404(db.session.get(Application, application_id))
+    require(can_view_application(current_user, application))
+    decision = get_or_404(letters.approval_decision(application))
+    response = make_response(letters.decision_letter_pdf(application, decision))
+    response.headers["Content-Type"] = "application/pdf"
+    filename = f"surat-keputusan-{application.number}.pdf"
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    return response
 
 
 @bp.route("/<int:application_id>/dokumen/<int:document_id>")

@@ -32,6 +32,7 @@ ACCESS: AccessTable = {
     # applicant-facing pages
     "applications.detail": ("submitted", APPLICANT_AND_FILE),
     "applications.document": ("submitted", APPLICANT_AND_FILE),
+    "applications.decision_letter": ("approved", APPLICANT_AND_FILE),
     "organizations.detail": ("owner", OWNER | AUDIT),
     "portal.application": ("submitted", OWNER),
     "portal.act": ("submitted", OWNER),
