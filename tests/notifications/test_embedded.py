@@ -75,10 +75,12 @@ def test_rows_left_due_by_another_process_go_out_on_the_first_request(threaded_a
 
     with threaded_app.app_context():
         user = create_applicant()
+        user_id, email = user.id, user.email
+        db.session.remove()  # end this session's transaction (SQLite has one writer)
         with Session(db.engine) as other_process:  # no app hook sees this commit
             other_process.add(Notification(
-                event_key="t:other-process", channel="email", recipient_user_id=user.id,
-                recipient_address=user.email, template="daily_digest", context=DIGEST))
+                event_key="t:other-process", channel="email", recipient_user_id=user_id,
+                recipient_address=email, template="daily_digest", context=DIGEST))
             other_process.commit()
     assert eml_files(tmp_path) == []
     assert threaded_app.test_client().get("/masuk").status_code == 200
