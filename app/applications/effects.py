@@ -28,6 +28,14 @@ class EffectError(Exception):
     """An effect could not be applied (message in Indonesian); the transaction must roll back."""
 
 
+def _audit(action: str, defn: ProgramDefinition, user: User, obj: Application | Disbursement,
+           summary: dict[str, Any], *, reason: str | None = None) -> None:
+    """Every effect leaves its own audit event, in the same transaction."""
+    kind = "disbursement" if isinstance(obj, Disbursement) else "application"
+    record(action, actor=user, program_key=defn.key, object_type=kind, object_id=obj.id,
+           summary=summary, reason=reason)
+
+
 def approved_amount(
     defn: ProgramDefinition, application: Application, fields: dict | None = None
 ) -> int | None:
@@ -116,31 +124,16 @@ def reserve_budget(defn, application, plan, decision, user) -> None:
         raise EffectError(str(exc)) from exc
     application.amount_approved = amount
     application.decided_dt = utcnow()
-    record(
-        "budget.reserved",
-        actor=user,
-        program_key=defn.key,
-        object_type="application",
-        object_id=application.id,
-        summary={
-            "amount": amount,
-            "fiscal_year": application.fiscal_year,
-            "region": reservation.region_code,
-        },
-    )
+    _audit("budget.reserved", defn, user, application, {
+        "amount": amount, "fiscal_year": application.fiscal_year,
+        "region": reservation.region_code,
+    })
 
 
 def release_budget(defn, application, plan, decision, user) -> None:
     reservation = budget.release(application)
     if reservation is not None:
-        record(
-            "budget.released",
-            actor=user,
-            program_key=defn.key,
-            object_type="application",
-            object_id=application.id,
-            summary={"amount": reservation.amount},
-        )
+        _audit("budget.released", defn, user, application, {"amount": reservation.amount})
 
 
 def create_disbursements(defn, application, plan, decision, user) -> None:
@@ -214,19 +207,10 @@ def record_tranche_paid(defn, application, plan, decision, user) -> None:
     if account is not None and account.status == "unconfirmed":
         account.status, account.confirmed_dt = "confirmed", utcnow()
     db.session.flush()
-    record(
-        "disbursement.sent",
-        actor=user,
-        program_key=defn.key,
-        object_type="disbursement",
-        object_id=row.id,
-        summary={
-            "application": application.number,
-            "tranche": row.tranche_no,
-            "amount": row.amount,
-            "reference": row.reference,
-        },
-    )
+    _audit("disbursement.sent", defn, user, row, {
+        "application": application.number, "tranche": row.tranche_no,
+        "amount": row.amount, "reference": row.reference,
+    })
 
 
 def record_transfer_failed(defn, application, plan, decision, user) -> None:
@@ -245,15 +229,9 @@ def record_transfer_failed(defn, application, plan, decision, user) -> None:
         )
     )
     db.session.flush()
-    record(
-        "disbursement.failed",
-        actor=user,
-        program_key=defn.key,
-        object_type="disbursement",
-        object_id=row.id,
-        summary={"application": application.number, "tranche": row.tranche_no},
-        reason=row.failure_reason,
-    )
+    _audit("disbursement.failed", defn, user, row,
+           {"application": application.number, "tranche": row.tranche_no},
+           reason=row.failure_reason)
 
 
 def schedule_report(defn, application, plan, decision, user) -> None:
@@ -272,18 +250,10 @@ def schedule_report(defn, application, plan, decision, user) -> None:
 
 def _issued(kind: str) -> Handler:
     def handler(defn, application, plan, decision, user) -> None:
-        record(
-            f"document.{kind}_issued",
-            actor=user,
-            program_key=defn.key,
-            object_type="application",
-            object_id=application.id,
-            summary={
-                "number": application.number,
-                "amount": application.amount_approved,
-                "decision_id": decision.id,
-            },
-        )
+        _audit(f"document.{kind}_issued", defn, user, application, {
+            "number": application.number, "amount": application.amount_approved,
+            "decision_id": decision.id,
+        })
 
     return handler
 
