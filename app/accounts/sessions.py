@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, request
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User, UserSession
 from app.db import utcnow
@@ -35,7 +36,12 @@ def start_session(user: User) -> str:
 
 
 def load_session_user(token: str) -> User | None:
-    row = db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _hash(token)))
+    # one round trip: the session row, its user and the user's roles (with their agencies)
+    row = db.session.execute(
+        sa.select(UserSession)
+        .where(UserSession.token_hash == _hash(token))
+        .options(joinedload(UserSession.user).joinedload(User.roles))
+    ).unique().scalar_one_or_none()
     if row is None or row.revoked_dt is not None or not row.user.is_active:
         return None
     now = utcnow()
