@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +17,10 @@ from app.common.identifiers import N_
 from app.extensions import db
 
 log = logging.getLogger("sibantu")
+
+#: flashed messages kept in the session cookie at most (a client that never shows a page,
+#: e.g. a script posting forms, would otherwise grow the cookie past what browsers keep)
+MAX_FLASHES = 5
 
 ERROR_TEXT = {
     400: (
@@ -45,6 +49,7 @@ ERROR_TEXT = {
 def init_app(app: Flask) -> None:
     app.before_request(_before_request)
     app.after_request(_security_headers)
+    app.after_request(_bound_flashes)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     app.jinja_env.filters["rupiah"] = rupiah
@@ -95,6 +100,12 @@ def _security_headers(response):
     headers["X-Request-ID"] = g.get("request_id", "")
     if current_user and getattr(current_user, "is_authenticated", False):
         headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _bound_flashes(response):
+    if session.modified and len(session.get("_flashes", ())) > MAX_FLASHES:
+        session["_flashes"] = session["_flashes"][-MAX_FLASHES:]
     return response
 
 
