@@ -9,14 +9,18 @@ several programs) become non-blocking flags.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from app.applications.models import Application, ApplicationIdentifier, DuplicateFlag
 from app.common import pii
 from app.extensions import db
-from app.organizations.models import BankAccount, Organization, Person
+from app.organizations.models import BankAccount
 from workflows import ProgramDefinition
+
+if TYPE_CHECKING:
+    from app.applications.facts import Parties
 
 UNSUCCESSFUL = ("rejected", "withdrawn")
 CLOSED = ("rejected", "withdrawn", "completed")
@@ -40,17 +44,19 @@ class Finding:
     note: str
 
 
-def identifiers_of(application: Application) -> dict[str, str]:
+def identifiers_of(application: Application, parties: Parties | None = None) -> dict[str, str]:
     """kind → blind index (or the public number itself for NSPP/NPSN/AHU/NISN, keyed too)."""
+    from app.applications.facts import Parties
+
+    parties = parties or Parties.of(application)
     found: dict[str, str] = {}
-    if application.organization_id:
-        org = db.session.get(Organization, application.organization_id)
+    org, person = parties.organization, parties.person
+    if org is not None:
         pairs = (("nspp", org.nspp), ("ahu", org.ahu_number), ("nib", org.nib), ("npsn", org.npsn))
         for kind, value in pairs:
             if value:
                 found[kind] = pii.blind_index(value, purpose=kind)
-    if application.person_id:
-        person = db.session.get(Person, application.person_id)
+    if person is not None:
         if person.nik_bidx:
             found["nik"] = person.nik_bidx
         if person.kk_bidx:
@@ -60,9 +66,8 @@ def identifiers_of(application: Application) -> dict[str, str]:
     nisn = (application.answers or {}).get("nisn")
     if "nisn" not in found and nisn:  # a parent applying names the student by NISN
         found["nisn"] = pii.blind_index(str(nisn), purpose="nisn")
-    account = current_bank_account(application)
-    if account is not None:
-        found["bank"] = account.number_bidx
+    if parties.account is not None:
+        found["bank"] = parties.account.number_bidx
     return found
 
 
@@ -80,34 +85,53 @@ def current_bank_account(application: Application) -> BankAccount | None:
     )
 
 
-def record_identifiers(application: Application) -> dict[str, str]:
-    identifiers = identifiers_of(application)
-    db.session.execute(
-        sa.delete(ApplicationIdentifier).where(
-            ApplicationIdentifier.application_id == application.id
-        )
+def _sharing(identifiers: dict[str, str], application: Application,
+             ) -> tuple[set[tuple[str, str]], dict[str, list[Application]]]:
+    """One query: the identifiers recorded for this application, and per kind the other live
+    applications (not rejected or withdrawn) recorded with the same value."""
+    own: set[tuple[str, str]] = set()
+    others: dict[str, list[Application]] = {}
+    pairs = [sa.and_(ApplicationIdentifier.kind == k, ApplicationIdentifier.value_bidx == v)
+             for k, v in identifiers.items()]
+    live = sa.or_(Application.outcome.is_(None), Application.outcome.not_in(UNSUCCESSFUL))
+    rows = db.session.execute(
+        sa.select(ApplicationIdentifier.kind, ApplicationIdentifier.value_bidx, Application)
+        .join(Application, ApplicationIdentifier.application_id == Application.id)
+        .where(sa.or_(
+            ApplicationIdentifier.application_id == application.id,
+            sa.and_(sa.or_(*pairs), live) if pairs else sa.false(),
+        ))
+        .order_by(Application.id)
     )
-    for kind, value in identifiers.items():
+    for kind, value, other in rows:
+        if other.id == application.id:
+            own.add((kind, value))
+        elif identifiers.get(kind) == value:
+            others.setdefault(kind, []).append(other)
+    return own, others
+
+
+def record_identifiers(application: Application, parties: Parties | None = None,
+                       ) -> tuple[dict[str, str], dict[str, list[Application]]]:
+    """Record the application's identifiers (only what changed) and return them with the other
+    applications sharing each one."""
+    identifiers = identifiers_of(application, parties)
+    own, others = _sharing(identifiers, application)
+    wanted = set(identifiers.items())
+    stale = own - wanted
+    if stale:
+        db.session.execute(
+            sa.delete(ApplicationIdentifier).where(
+                ApplicationIdentifier.application_id == application.id,
+                sa.tuple_(ApplicationIdentifier.kind, ApplicationIdentifier.value_bidx).in_(
+                    sorted(stale)),
+            )
+        )
+    for kind, value in sorted(wanted - own):
         db.session.add(
             ApplicationIdentifier(application_id=application.id, kind=kind, value_bidx=value)
         )
-    db.session.flush()
-    return identifiers
-
-
-def _others_with(kind: str, value: str, application: Application) -> list[Application]:
-    return list(
-        db.session.scalars(
-            sa.select(Application)
-            .join(ApplicationIdentifier, ApplicationIdentifier.application_id == Application.id)
-            .where(
-                ApplicationIdentifier.kind == kind,
-                ApplicationIdentifier.value_bidx == value,
-                Application.id != application.id,
-                sa.or_(Application.outcome.is_(None), Application.outcome.not_in(UNSUCCESSFUL)),
-            )
-        )
-    )
+    return identifiers, others
 
 
 def _in_scope(scope: str, other: Application, application: Application) -> bool:
@@ -120,14 +144,13 @@ def _in_scope(scope: str, other: Application, application: Application) -> bool:
     return True  # "ever"
 
 
-def check(defn: ProgramDefinition, application: Application) -> list[Finding]:
-    identifiers = record_identifiers(application)
+def check(
+    defn: ProgramDefinition, application: Application, parties: Parties | None = None
+) -> list[Finding]:
+    identifiers, others = record_identifiers(application, parties)
     findings: list[Finding] = []
     for policy in defn.once_per:
-        value = identifiers.get(policy.identifier)
-        if value is None:
-            continue
-        for other in _others_with(policy.identifier, value, application):
+        for other in others.get(policy.identifier, ()):
             if other.program_key == defn.key and _in_scope(policy.scope, other, application):
                 findings.append(
                     Finding(
@@ -137,7 +160,7 @@ def check(defn: ProgramDefinition, application: Application) -> list[Finding]:
                         _repeat_note(policy.identifier, other),
                     )
                 )
-    findings.extend(_overlaps(identifiers, application, {f.other.id for f in findings}))
+    findings.extend(_overlaps(others, application, {f.other.id for f in findings}))
     return findings
 
 
@@ -147,14 +170,11 @@ def _repeat_note(kind: str, other: Application) -> str:
 
 
 def _overlaps(
-    identifiers: dict[str, str], application: Application, seen: set[int]
+    others: dict[str, list[Application]], application: Application, seen: set[int]
 ) -> list[Finding]:
     findings = []
     for kind in ("bank", "kk", "nik"):
-        value = identifiers.get(kind)
-        if value is None:
-            continue
-        for other in _others_with(kind, value, application):
+        for other in others.get(kind, ()):
             same_party = _same_party(other, application)
             if other.id in seen or (
                 same_party and (kind == "bank" or other.program_key == application.program_key)

@@ -5,7 +5,7 @@ Each handler runs inside ``workflow.fire``'s transaction, after the stage has mo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -64,17 +64,28 @@ def _int(value: Any) -> int | None:
         return None
 
 
+BUDGET_GUARDS = ("budget_available", "quota_available", "loan_repaid")
+
+
 def budget_facts(
-    defn: ProgramDefinition, application: Application, fields: dict | None = None
+    defn: ProgramDefinition,
+    application: Application,
+    fields: dict | None = None,
+    *,
+    wanted: Iterable[str] = BUDGET_GUARDS,
 ) -> dict[str, Any]:
-    """A pre-check for the guards; the reservation itself is the atomic conditional UPDATE."""
-    amount = approved_amount(defn, application, fields)
-    usage = budget.usage(defn.key, application.fiscal_year)
-    return {
-        "budget_available": bool(amount and usage and usage.remaining >= amount),
-        "quota_available": _quota_available(defn, application),
-        "loan_repaid": _loan_repaid(application),
-    }
+    """A pre-check for the guards (those ``wanted``); the reservation itself is the atomic
+    conditional UPDATE."""
+    facts: dict[str, Any] = {}
+    if "budget_available" in wanted:
+        amount = approved_amount(defn, application, fields)
+        usage = budget.usage(defn.key, application.fiscal_year)
+        facts["budget_available"] = bool(amount and usage and usage.remaining >= amount)
+    if "quota_available" in wanted:
+        facts["quota_available"] = _quota_available(defn, application)
+    if "loan_repaid" in wanted:
+        facts["loan_repaid"] = _loan_repaid(application)
+    return facts
 
 
 def _loan_repaid(application: Application) -> bool:
@@ -107,10 +118,8 @@ def _quota_available(defn: ProgramDefinition, application: Application) -> bool:
     return used < defn.quota.for_area(region)
 
 
-def bank_account_confirmed(application: Application) -> bool:
-    from app.applications.duplicates import current_bank_account
-
-    account = current_bank_account(application)
+def bank_account_confirmed(account: BankAccount | None) -> bool:
+    """The application's current account (``current_bank_account``) exists and has not failed."""
     return account is not None and account.status != "failed"
 
 

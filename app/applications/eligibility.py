@@ -21,18 +21,23 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def assess(defn: ProgramDefinition, facts: dict[str, Any]) -> dict[str, Any]:
+    """Evaluate every rule: the record kept on ``Application.eligibility`` for auditors
+    (when, which definition, the facts read and each rule's result)."""
+    return {
+        "evaluated_dt": utcnow().isoformat(),
+        "definition": f"{defn.key}@{defn.version}",
+        "facts": _jsonable({k: v for k, v in facts.items() if k != "answers"}),
+        "results": [asdict(r) for r in evaluate_rules(defn.eligibility, facts)],
+    }
+
+
 def evaluate(
     defn: ProgramDefinition, application: Application, facts: dict[str, Any]
 ) -> list[dict]:
     """Evaluate every rule and store facts and results on the application (no commit)."""
-    results = [asdict(r) for r in evaluate_rules(defn.eligibility, facts)]
-    application.eligibility = {
-        "evaluated_dt": utcnow().isoformat(),
-        "definition": f"{defn.key}@{defn.version}",
-        "facts": _jsonable({k: v for k, v in facts.items() if k != "answers"}),
-        "results": results,
-    }
-    return results
+    application.eligibility = assess(defn, facts)
+    return application.eligibility["results"]
 
 
 def precheck(defn: ProgramDefinition, application: Application) -> list[dict]:

@@ -7,6 +7,7 @@ need is gathered; NIK and KK never enter the facts (register look-ups use blind 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,15 +20,67 @@ from app.extensions import db
 from app.organizations.models import BankAccount, Organization, Person
 from app.registers.operations import is_listed
 from workflows import ProgramDefinition
+from workflows.model import AllOf, AnyOf, Condition, FactRef, Not
 
 CLOSED_UNSUCCESSFUL = ("rejected", "withdrawn")
+
+
+@dataclass
+class Parties:
+    """An application's organisation, person and current bank account, loaded once.
+
+    Firing a transition reads them several times (facts, duplicate checks, guards); holding
+    them here also keeps them alive in the session's (weak-referencing) identity map.
+    """
+
+    organization: Organization | None
+    person: Person | None
+    account: BankAccount | None
+
+    @classmethod
+    def of(cls, application: Application) -> Parties:
+        from app.applications.duplicates import current_bank_account
+
+        org = (db.session.get(Organization, application.organization_id)
+               if application.organization_id else None)
+        person = db.session.get(Person, application.person_id) if application.person_id else None
+        return cls(org, person, current_bank_account(application))
+
+
+def rule_facts(defn: ProgramDefinition) -> frozenset[str]:
+    """The fact names the program's eligibility rules read (conditions and their references)."""
+    names: set[str] = set()
+
+    def walk(check: Any) -> None:
+        if isinstance(check, Condition):
+            names.add(check.fact)
+            if check.ref:
+                names.add(check.ref)
+            if isinstance(check.value, FactRef):
+                names.add(check.value.fact)
+        elif isinstance(check, AllOf | AnyOf):
+            for item in check.items:
+                walk(item)
+        elif isinstance(check, Not):
+            walk(check.item)
+
+    for rule in defn.eligibility:
+        walk(rule.check)
+    return frozenset(names)
+
+
+def _reads(names: frozenset[str], prefix: str) -> bool:
+    return any(n == prefix or n.startswith(prefix + ".") for n in names)
 
 
 def today() -> date:
     return utcnow().astimezone(JAKARTA).date()
 
 
-def organization_facts(org: Organization) -> dict[str, Any]:
+def organization_facts(org: Organization, has_bank_account: bool | None = None,
+                       ) -> dict[str, Any]:
+    if has_bank_account is None:
+        has_bank_account = _has_account(organization_id=org.id)
     return {
         "kind": org.kind,
         "pesantren_type": org.pesantren_type,
@@ -39,12 +92,14 @@ def organization_facts(org: Organization) -> dict[str, Any]:
         "active": org.active,
         "founded_on": org.founded_on,
         "desa_code": org.desa_code,
-        "has_bank_account": _has_account(organization_id=org.id),
+        "has_bank_account": has_bank_account,
         **{k: v for k, v in (org.profile or {}).items() if isinstance(k, str)},
     }
 
 
-def person_facts(person: Person) -> dict[str, Any]:
+def person_facts(person: Person, has_bank_account: bool | None = None) -> dict[str, Any]:
+    if has_bank_account is None:
+        has_bank_account = _has_account(person_id=person.id)
     return {
         "desa_code": person.desa_code,
         "is_civil_servant": person.is_civil_servant,
@@ -53,7 +108,7 @@ def person_facts(person: Person) -> dict[str, Any]:
         "nisn": person.nisn,
         "school_level": person.school_level,
         "teaching_since": person.teaching_since,
-        "has_bank_account": _has_account(person_id=person.id),
+        "has_bank_account": has_bank_account,
     }
 
 
@@ -104,29 +159,39 @@ def history_facts(application: Application) -> dict[str, int]:
     return {f"{key}_grants": count for key, count in rows}
 
 
-def gather(application: Application, defn: ProgramDefinition) -> dict[str, Any]:
-    org = (
-        db.session.get(Organization, application.organization_id)
-        if application.organization_id
-        else None
-    )
-    person = db.session.get(Person, application.person_id) if application.person_id else None
-    history = {f"{d}_grants": 0 for d in (defn.key,)}
-    history.update(history_facts(application))
-    return {
-        "org": organization_facts(org) if org else {},
-        "person": person_facts(person) if person else {},
+def gather(
+    application: Application, defn: ProgramDefinition, parties: Parties | None = None
+) -> dict[str, Any]:
+    """The facts the program's rules read. Look-ups no rule needs (registers, grant history, a
+    second bank-account query) are skipped; the basis stored with the results stays complete
+    for what was evaluated."""
+    parties = parties or Parties.of(application)
+    org, person = parties.organization, parties.person
+    needed = rule_facts(defn)
+    has_account = parties.account is not None
+    facts: dict[str, Any] = {
+        "org": organization_facts(org, has_account) if org else {},
+        "person": {},
         "answers": dict(application.answers or {}),
-        "register": register_facts(org, person),
-        "history": history,
+        "register": register_facts(org, person) if _reads(needed, "register") else {},
+        "history": {f"{defn.key}_grants": 0},
         "today": today(),
         "fiscal_year": application.fiscal_year,
         "applicant_kind": org.kind if org else "perorangan",
-        **_window(defn),
     }
+    if person is not None and org is None:
+        facts["person"] = person_facts(person, has_account)
+    elif person is not None and "person.has_bank_account" in needed:
+        facts["person"] = person_facts(person)  # the account above is the organisation's
+    elif person is not None:
+        facts["person"] = person_facts(person, False)
+        del facts["person"]["has_bank_account"]  # not looked up, so not part of the basis
+    if _reads(needed, "history"):
+        facts["history"].update(history_facts(application))
+    return facts
 
 
-def _window(defn: ProgramDefinition) -> dict[str, Any]:
+def window_facts(defn: ProgramDefinition) -> dict[str, Any]:
     """The admin-managed period when set on the program row, else the definition's window."""
     from app.programs.models import Program
 

@@ -10,7 +10,10 @@ from app.notifications import events
 from workflows import Plan
 
 
-def after_transition(application: Application, plan: Plan, decision: Decision) -> None:
+def after_transition(
+    application: Application, plan: Plan, decision: Decision, task: StageTask | None = None
+) -> None:
+    """Outbox rows for the transition just applied; ``task`` is the stage task it opened."""
     defn_stage = _stage_name(application)
     action = plan.transition.action
     if action in ("submit", "nominate", "submit_confirmed"):
@@ -32,7 +35,7 @@ def after_transition(application: Application, plan: Plan, decision: Decision) -
             events.disbursement_sent(application, sent)
     elif plan.outcome != "withdrawn":
         events.stage_advanced(application, defn_stage)
-    _new_work(application)
+    _new_work(task)
 
 
 def _stage_name(application: Application):
@@ -50,11 +53,6 @@ def _last_disbursement(application: Application, status: str) -> Disbursement | 
     )
 
 
-def _new_work(application: Application) -> None:
-    task = db.session.scalar(
-        sa.select(StageTask).where(
-            StageTask.application_id == application.id, StageTask.completed_dt.is_(None)
-        )
-    )
+def _new_work(task: StageTask | None) -> None:
     if task is not None and task.agency_id is not None:
         events.new_work(task, events.agency_users(task.agency_id, task.role))

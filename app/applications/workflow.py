@@ -13,12 +13,13 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
 from app.agencies.models import Agency
 from app.agencies.operations import agency_by_code
 from app.applications import duplicates, effects
-from app.applications.eligibility import evaluate, passed
+from app.applications.eligibility import assess, passed
 from app.applications.models import Application, Decision, Document, StageTask
 from app.applications.permissions import is_applicant_of
 from app.audit.operations import freeze, record_decision
@@ -100,34 +101,38 @@ def fire(
 ) -> Decision:
     defn = definition_of(application)
     seen = application.version if seen_version is None else seen_version
-    facts = _facts(defn, application, action, fields or {})
+    facts, eligibility = _facts(defn, application, action, fields or {})
+    documents = current_documents(application)
     ctx = TransitionContext(
         stage=application.stage,
         returned_from=application.returned_from,
         reason=(reason or "").strip() or None,
         fields=dict(fields or {}),
-        documents=current_document_types(application),
+        documents=frozenset(d.doc_type for d in documents),
         facts=facts,
     )
     try:
         plan = plan_transition(defn, action, actor_for(user, application), ctx)
     except TransitionDenied as denied:
+        if eligibility is not None:  # the reasons stay readable (and savable) after a refusal
+            application.eligibility = eligibility
         raise WorkflowRefused(denied.code, denied.message["id"], denied.message["en"]) from denied
-    _move(application, plan, seen, guarded=guarded)
-    decision = _decide(application, plan, user, ctx)
+    _move(application, plan, seen, guarded=guarded, eligibility=eligibility)
+    decision = _decide(application, plan, user, ctx, documents)
     effects.run(defn, application, plan, decision, user)
-    _open_task(application, plan)
-    _audit(application, decision)
+    task = _open_task(application, plan)
     from app.applications import notices
 
-    notices.after_transition(application, plan, decision)
+    notices.after_transition(application, plan, decision, task)
+    # last: the audit chain's lock is then held only from here to the commit
+    _audit(application, decision)
     return decision
 
 
-def current_document_types(application: Application) -> frozenset[str]:
-    return frozenset(
+def current_documents(application: Application) -> list[Document]:
+    return list(
         db.session.scalars(
-            sa.select(Document.doc_type).where(
+            sa.select(Document).where(
                 Document.application_id == application.id, Document.is_current.is_(True)
             )
         )
@@ -136,32 +141,48 @@ def current_document_types(application: Application) -> frozenset[str]:
 
 def _facts(
     defn: ProgramDefinition, application: Application, action: str, fields: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Everything guards read. Eligibility and duplicates are re-run where the step asks."""
-    from app.applications.facts import gather
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Everything guards read, and the fresh eligibility record when the step re-ran the rules
+    (stored by ``_move`` with the stage, so a refused step leaves no trace).
+    Eligibility and duplicates are re-run where the step asks."""
+    from app.applications.facts import Parties, gather, window_facts
 
-    facts = gather(application, defn)
+    parties = Parties.of(application)
+    facts = gather(application, defn, parties)
     transition = defn.find_transition(application.stage, action)
     guards = set(transition.guards) if transition else set()
+    eligibility = None
     if action in SUBMIT_ACTIONS or "eligibility_passed" in guards:
-        results = evaluate(defn, application, facts)
+        eligibility = assess(defn, facts)
+        results = eligibility["results"]
     else:
         results = (application.eligibility or {}).get("results", [])
     findings = []
     if action in SUBMIT_ACTIONS or "no_blocking_duplicates" in guards:
-        findings = duplicates.check(defn, application)
+        findings = duplicates.check(defn, application, parties)
         duplicates.save_flags(application, findings)
     facts["eligibility_ok"] = passed(results)
     facts["eligibility_failures"] = [
         r["message"]["id"] for r in results if r["blocking"] and r["outcome"] != "pass"
     ]
     facts["blocking_duplicates"] = [f.note for f in findings if f.blocking]
-    facts.update(effects.budget_facts(defn, application, dict(fields)))
-    facts["bank_account_confirmed"] = effects.bank_account_confirmed(application)
-    return facts
+    # the facts only a guard reads are looked up when this transition has that guard
+    if "within_window" in guards:
+        facts.update(window_facts(defn))
+    facts.update(effects.budget_facts(defn, application, dict(fields), wanted=guards))
+    if "bank_account_confirmed" in guards:
+        facts["bank_account_confirmed"] = effects.bank_account_confirmed(parties.account)
+    return facts, eligibility
 
 
-def _move(application: Application, plan: Plan, seen: int, *, guarded: bool) -> None:
+def _move(
+    application: Application,
+    plan: Plan,
+    seen: int,
+    *,
+    guarded: bool,
+    eligibility: dict[str, Any] | None = None,
+) -> None:
     now = utcnow()
     values: dict[str, Any] = {
         "stage": plan.to_stage,
@@ -169,6 +190,8 @@ def _move(application: Application, plan: Plan, seen: int, *, guarded: bool) -> 
         "updated_dt": now,
         "outcome": plan.outcome,
     }
+    if eligibility is not None:
+        values["eligibility"] = eligibility
     if plan.returned_from is not None:
         values["returned_from"] = plan.returned_from
     if plan.outcome in ("rejected", "withdrawn", "completed"):
@@ -178,9 +201,15 @@ def _move(application: Application, plan: Plan, seen: int, *, guarded: bool) -> 
     query = sa.update(Application).where(Application.id == application.id)
     if guarded:
         query = query.where(Application.version == seen, Application.stage == plan.from_stage)
-    if db.session.execute(query.values(**values)).rowcount != 1:
+    returned = db.session.execute(
+        query.values(**values).returning(Application.version, Application.updated_dt)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if returned is None:
         raise AlreadyHandled()
-    db.session.refresh(application)
+    values["version"], values["updated_dt"] = returned
+    for name, value in values.items():  # what the row now holds, without reading it back
+        set_committed_value(application, name, value)
 
 
 def _acting_role(user: User, plan: Plan) -> str:
@@ -188,7 +217,13 @@ def _acting_role(user: User, plan: Plan) -> str:
     return next((r for r in plan.transition.roles if r in held), "applicant")
 
 
-def _decide(application: Application, plan: Plan, user: User, ctx: TransitionContext) -> Decision:
+def _decide(
+    application: Application,
+    plan: Plan,
+    user: User,
+    ctx: TransitionContext,
+    documents: list[Document],
+) -> Decision:
     now = utcnow()
     task = db.session.scalar(
         sa.select(StageTask).where(
@@ -201,7 +236,7 @@ def _decide(application: Application, plan: Plan, user: User, ctx: TransitionCon
             user.id,
             plan.transition.action,
         )
-    frozen = freeze(application)
+    frozen = freeze(application, documents)
     decision = Decision(
         application_id=application.id,
         task_id=task.id if task else None,

@@ -157,11 +157,14 @@ def documents_digest(documents: list[Any]) -> str:
     return sha256_hex(canonical_json(entries))
 
 
-def freeze(application: Any) -> dict[str, str]:
-    """Digests of the facts and documents a decision is taken on, as they are right now."""
+def freeze(application: Any, documents: list[Any] | None = None) -> dict[str, str]:
+    """Digests of the facts and documents a decision is taken on, as they are right now
+    (``documents``: the current ones, when the caller has already loaded them)."""
+    if documents is None:
+        documents = application.current_documents()
     return {
         "answers_digest": answers_digest(application.answers),
-        "documents_digest": documents_digest(application.current_documents()),
+        "documents_digest": documents_digest(documents),
     }
 
 

@@ -78,22 +78,21 @@ def notify(
     values = [_row(event_key, template, u, ch, **extra) for u in users for ch in channels_for(u)]
     if not values:
         return []
-    ids = _insert_new(values)
+    rows = _insert_new(values)
     if any(v["channel"] != "inapp" for v in values):
         db.session.info[OUTBOX_DIRTY] = True
-    if not ids:
-        return []
-    return list(db.session.scalars(sa.select(Notification).where(Notification.id.in_(ids))))
+    return rows
 
 
-def _insert_new(values: list[dict[str, Any]]) -> list[int]:
+def _insert_new(values: list[dict[str, Any]]) -> list[Notification]:
+    """One multi-row INSERT … ON CONFLICT DO NOTHING RETURNING the rows actually written."""
     dialect = db.session.get_bind().dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     stmt = (
         insert(Notification)
         .values(values)
         .on_conflict_do_nothing(index_elements=UNIQUE_COLUMNS)
-        .returning(Notification.id)
+        .returning(Notification)
     )
     return list(db.session.scalars(stmt))
 

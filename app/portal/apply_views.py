@@ -236,7 +236,7 @@ def submit_step(application_id: int):
             db.session.commit()
             flash(_("Permohonan terkirim. Anda akan diberi tahu setiap ada perkembangan."),
                   "success")
-            return redirect(url_for("portal.application", application_id=application.id))
+            return redirect(url_for("portal.application", application_id=application_id))
     return render_template("portal/submit_step.html", reasons=reasons,
                            **_submit_context(application),
                            **_step_context(application, "kirim")), 422 if reasons else 200

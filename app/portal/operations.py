@@ -66,7 +66,7 @@ def submission_transition(user: User, application: Application) -> Transition | 
     available = {t.action: t for t in workflow.available_actions(user, application)}
     if "resubmit" in available:
         return available["resubmit"]
-    if queries.applicant_kind(application) == "sekolah" and "submit_confirmed" in available:
+    if "submit_confirmed" in available and queries.applicant_kind(application) == "sekolah":
         return available["submit_confirmed"]
     return available.get("submit")
 
