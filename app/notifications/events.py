@@ -20,10 +20,9 @@ from app.applications.models import Application, Decision, Disbursement, Report,
 from app.common.i18n import JAKARTA
 from app.db import utcnow
 from app.extensions import db
-from app.notifications.models import Notification
-from app.notifications.operations import notify
+from app.notifications.operations import Written, notify
 
-Rows = list[Notification]
+Rows = Written
 
 
 # --- recipients -----------------------------------------------------------------------------

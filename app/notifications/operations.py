@@ -7,12 +7,12 @@ rolled-back transaction never sends anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts.models import User
 from app.audit.operations import record
@@ -65,8 +65,9 @@ def notify(
     *,
     context: dict[str, Any] | None = None,
     application_id: int | None = None,
-) -> list[Notification]:
-    """Add one outbox row per recipient and channel, in the caller's transaction.
+) -> Written:
+    """Add one outbox row per recipient and channel, in the caller's transaction; returns the
+    rows written (empty when the event was already notified).
 
     ``context`` must be small JSON (ids, short texts, ISO dates): everything else is loaded when
     the message is rendered. Rows of an event already notified are skipped with
@@ -78,23 +79,69 @@ def notify(
     values = [_row(event_key, template, u, ch, **extra) for u in users for ch in channels_for(u)]
     if not values:
         return []
-    rows = _insert_new(values)
+    ids = _insert_new(values)
     if any(v["channel"] != "inapp" for v in values):
         db.session.info[OUTBOX_DIRTY] = True
-    return rows
+    return Written(ids)
 
 
-def _insert_new(values: list[dict[str, Any]]) -> list[Notification]:
-    """One multi-row INSERT … ON CONFLICT DO NOTHING RETURNING the rows actually written."""
-    dialect = db.session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    stmt = (
-        insert(Notification)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=UNIQUE_COLUMNS)
-        .returning(Notification)
-    )
-    return list(db.session.scalars(stmt))
+class Written(Sequence[Notification]):
+    """The rows one ``notify`` call wrote. Their ids are known at once; the rows themselves are
+    read only if the caller uses them (most callers do not: it saves a query per event)."""
+
+    def __init__(self, ids: Sequence[int]) -> None:
+        self.ids = list(ids)
+        self._rows: list[Notification] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._load()[index]
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    def __repr__(self) -> str:
+        return f"<Written notifications {self.ids}>"
+
+    def _load(self) -> list[Notification]:
+        if self._rows is None:
+            found = {n.id: n for n in db.session.scalars(
+                sa.select(Notification).where(Notification.id.in_(self.ids)))}
+            self._rows = [found[i] for i in self.ids]
+        return self._rows
+
+
+def _insert_new(values: list[dict[str, Any]]) -> list[int]:
+    """One multi-row INSERT … ON CONFLICT DO NOTHING RETURNING the ids actually written."""
+    return list(db.session.scalars(_insert_statement(len(values)), _numbered(values)))
+
+
+#: the columns ``_row`` fills; the others start NULL
+_INSERT_COLUMNS = ("event_key", "channel", "recipient_user_id", "recipient_address", "template",
+                   "context", "language", "application_id", "status", "attempts",
+                   "next_attempt_dt", "created_dt", "sent_dt")
+
+
+@lru_cache(maxsize=32)
+def _insert_statement(count: int) -> sa.TextClause:
+    """The INSERT for ``count`` rows, built once per row count. (SQLAlchemy cannot cache the
+    compiled form of an ``on_conflict_do_nothing`` construct, and compiling it on every
+    notification cost more than the round trip; the SQL is the same on PostgreSQL and SQLite.)"""
+    table = Notification.__table__
+    rows = ", ".join(
+        "(" + ", ".join(f":{name}_{n}" for name in _INSERT_COLUMNS) + ")" for n in range(count))
+    # only constant names and numbered placeholders go into the text; every value is bound
+    sql = (f"INSERT INTO {table.name} ({', '.join(_INSERT_COLUMNS)}) VALUES {rows} "  # noqa: S608
+           f"ON CONFLICT ({', '.join(UNIQUE_COLUMNS)}) DO NOTHING RETURNING id")
+    params = [sa.bindparam(f"{name}_{n}", type_=table.c[name].type)
+              for n in range(count) for name in _INSERT_COLUMNS]
+    return sa.text(sql).bindparams(*params).columns(id=sa.BigInteger)
+
+
+def _numbered(values: list[dict[str, Any]]) -> dict[str, Any]:
+    return {f"{name}_{n}": row[name] for n, row in enumerate(values) for name in _INSERT_COLUMNS}
 
 
 def _inbox_query(user: User) -> sa.Select:
