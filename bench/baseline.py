@@ -1,5 +1,8 @@
 """The bare baseline: Flask + Flask-SQLAlchemy, one endpoint inserting one row, nothing else.
 
+``/round-trips`` is the same endpoint with n - 1 trivial queries before the insert: the floor
+of any handler that needs as many database round trips as the real submit does.
+
 Served by the same gunicorn settings as the real app (``gunicorn 'bench.baseline:create_app()'``),
 on the
 same database (its own table), so the ratio shows what SIBANTU's submit path adds.
@@ -30,6 +33,17 @@ def create_app(url: str | None = None) -> Flask:
 
     @flask_app.post("/insert")
     def insert():
+        db.session.add(Row(payload=request.form.get("payload", "x")[:200]))
+        db.session.commit()
+        return "ok", 201
+
+    @flask_app.post("/round-trips")
+    def round_trips():
+        """The *floor* of a request that needs n database round trips: n - 1 trivial queries
+        and the one-row insert, one transaction, nothing else (no session, rules or ORM)."""
+        count = max(1, min(int(request.form.get("n", "1")), 200))
+        for _ in range(count - 1):
+            db.session.execute(sa.text("SELECT 1"))
         db.session.add(Row(payload=request.form.get("payload", "x")[:200]))
         db.session.commit()
         return "ok", 201
