@@ -6,13 +6,15 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 from flask_login import current_user
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "id"  # CLI and worker: a lazy message read there is Indonesian, not an error
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
     if chosen in languages:
