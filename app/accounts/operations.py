@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.accounts import sessions
@@ -12,6 +13,7 @@ from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.accounts.roles import APPLICANT
 from app.agencies.operations import agency_by_code
 from app.audit.operations import record
+from app.common.errors import Refusal
 from app.common.pii import fingerprint
 from app.db import utcnow
 from app.extensions import db
@@ -19,8 +21,8 @@ from app.extensions import db
 RESET_SALT = "sibantu-password-reset"
 
 
-class AccountError(Exception):
-    """A refused account operation, with a user-facing Indonesian message."""
+class AccountError(Refusal):
+    """A refused account operation; the message is translated when read (``Refusal``)."""
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -30,7 +32,7 @@ def find_user_by_email(email: str) -> User | None:
 def register_applicant(*, full_name: str, email: str, phone: str | None, password: str) -> User:
     if find_user_by_email(email):
         raise AccountError(
-            "Alamat e-mail ini sudah terdaftar. Silakan masuk atau atur ulang kata sandi."
+            _l("Alamat e-mail ini sudah terdaftar. Silakan masuk atau atur ulang kata sandi.")
         )
     user = User(
         full_name=full_name.strip(),
@@ -80,7 +82,7 @@ def grant_role(
 ) -> RoleAssignment:
     agency = agency_by_code(agency_code) if agency_code else None
     if agency_code and agency is None:
-        raise AccountError(f"OPD dengan kode {agency_code} tidak dikenal.")
+        raise AccountError(_l("OPD dengan kode %(code)s tidak dikenal.", code=agency_code))
     for existing in user.roles:
         if (existing.role, existing.agency_id, existing.region_code) == (
             role,

@@ -9,19 +9,19 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import RoleAssignment, User
 from app.audit.operations import record
+from app.common.errors import Refusal
 from app.common.i18n import rupiah
 from app.extensions import db
 from app.programs.models import Program, ProgramBudget, RegionQuota
 from app.regions.models import Region
 
 
-class AdminRefused(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
+class AdminRefused(Refusal):
+    """A refused admin change; ``field`` names the form field concerned (may be None)."""
 
 
 def update_program(
@@ -29,7 +29,7 @@ def update_program(
 ) -> None:
     if opens and closes and closes < opens:
         raise AdminRefused(
-            "Tanggal tutup harus sama dengan atau setelah tanggal buka.", "window_closes"
+            _l("Tanggal tutup harus sama dengan atau setelah tanggal buka."), "window_closes"
         )
     before = {
         "is_open": program.is_open,
@@ -65,7 +65,8 @@ def set_ceiling(program: Program, admin: User, *, fiscal_year: int, ceiling: int
     )
     if budget is not None and ceiling < budget.reserved:
         raise AdminRefused(
-            f"Pagu tidak boleh di bawah dana yang sudah dicadangkan ({rupiah(budget.reserved)}).",
+            _l("Pagu tidak boleh di bawah dana yang sudah dicadangkan (%(reserved)s).",
+               reserved=rupiah(budget.reserved)),
             "ceiling",
         )
     before = budget.ceiling if budget else None
@@ -92,7 +93,7 @@ def set_quota(
     program: Program, admin: User, *, fiscal_year: int, region_code: str, max_count: int
 ) -> RegionQuota:
     if db.session.get(Region, region_code) is None:
-        raise AdminRefused("Kode wilayah tidak dikenal.", "region_code")
+        raise AdminRefused(_l("Kode wilayah tidak dikenal."), "region_code")
     quota = db.session.scalar(
         sa.select(RegionQuota)
         .where(
@@ -104,7 +105,9 @@ def set_quota(
     )
     if quota is not None and max_count < quota.used:
         raise AdminRefused(
-            f"Kuota tidak boleh di bawah jumlah yang sudah ditetapkan ({quota.used}).", "max_count"
+            _l("Kuota tidak boleh di bawah jumlah yang sudah ditetapkan (%(used)s).",
+               used=quota.used),
+            "max_count",
         )
     before = quota.max_count if quota else None
     if quota is None:
@@ -138,7 +141,7 @@ def set_quota(
 def revoke_role(assignment: RoleAssignment, admin: User) -> None:
     user = assignment.user
     if user.id == admin.id and assignment.role == "admin":
-        raise AdminRefused("Anda tidak dapat mencabut peran admin Anda sendiri.")
+        raise AdminRefused(_l("Anda tidak dapat mencabut peran admin Anda sendiri."))
     summary = {
         "role": assignment.role,
         "agency_code": assignment.agency_code,

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
 from app.applications.models import Application, Document
 from app.audit.operations import record
+from app.common.errors import Refusal
 from app.extensions import db
 
 #: leading bytes → (extension, content type)
@@ -27,8 +29,8 @@ SIGNATURES = (
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
-class DocumentRejected(Exception):
-    """The upload is refused; the message says why, in Indonesian."""
+class DocumentRejected(Refusal):
+    """The upload is refused; the message says why (translated when read, ``Refusal``)."""
 
 
 def sniff(content: bytes) -> tuple[str, str] | None:
@@ -53,16 +55,18 @@ def storage_path(storage_key: str) -> Path:
 def _check(definition, doc_type: str, content: bytes) -> tuple[str, str]:
     requirement = definition.document(doc_type)
     if requirement is None:
-        raise DocumentRejected("Jenis dokumen tidak dikenal untuk program ini.")
+        raise DocumentRejected(_l("Jenis dokumen tidak dikenal untuk program ini."))
     if not content:
-        raise DocumentRejected("Berkas kosong.")
+        raise DocumentRejected(_l("Berkas kosong."))
     if len(content) > requirement.max_mb * 1024 * 1024:
-        raise DocumentRejected(f"Ukuran berkas melebihi batas {requirement.max_mb} MB.")
+        raise DocumentRejected(_l("Ukuran berkas melebihi batas %(max)s MB.",
+                                  max=requirement.max_mb))
     sniffed = sniff(content)
     accepted = {"jpeg" if a == "jpeg" else a for a in requirement.accept}
     if sniffed is None or sniffed[0] not in accepted:
         allowed = ", ".join(a.upper() for a in requirement.accept)
-        raise DocumentRejected(f"Isi berkas bukan {allowed} yang sah.")
+        # TRANSLATORS: %(types)s lists the accepted file types, e.g. "PDF, JPG".
+        raise DocumentRejected(_l("Isi berkas bukan %(types)s yang sah.", types=allowed))
     return sniffed
 
 

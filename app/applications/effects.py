@@ -10,10 +10,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
 from app.applications.models import Application, Decision, Disbursement, Report
 from app.audit.operations import record
+from app.common.errors import Refusal
 from app.db import utcnow
 from app.extensions import db
 from app.organizations.models import BankAccount
@@ -24,8 +26,9 @@ Handler = Callable[[ProgramDefinition, Application, Plan, Decision, User], None]
 REPORT_DAYS = 60
 
 
-class EffectError(Exception):
-    """An effect could not be applied (message in Indonesian); the transaction must roll back."""
+class EffectError(Refusal):
+    """An effect could not be applied (message translated when read, ``Refusal``); the
+    transaction must roll back."""
 
 
 def _audit(action: str, defn: ProgramDefinition, user: User, obj: Application | Disbursement,
@@ -126,11 +129,11 @@ def bank_account_confirmed(account: BankAccount | None) -> bool:
 def reserve_budget(defn, application, plan, decision, user) -> None:
     amount = approved_amount(defn, application, decision.fields)
     if amount is None:
-        raise EffectError("Nilai bantuan belum dapat ditentukan dari isian permohonan.")
+        raise EffectError(_l("Nilai bantuan belum dapat ditentukan dari isian permohonan."))
     try:
         reservation = budget.reserve(defn, application, amount)
     except budget.BudgetExceeded as exc:
-        raise EffectError(str(exc)) from exc
+        raise EffectError(exc.lazy) from exc
     application.amount_approved = amount
     application.decided_dt = utcnow()
     _audit("budget.reserved", defn, user, application, {
@@ -203,7 +206,7 @@ def _open_disbursement(defn, application, stage) -> Disbursement:
         .order_by(Disbursement.attempt.desc())
     )
     if row is None:
-        raise EffectError(f"Tidak ada pembayaran tahap {number} yang menunggu.")
+        raise EffectError(_l("Tidak ada pembayaran tahap %(number)s yang menunggu.", number=number))
     return row
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
 from app.accounts.models import User
 from app.applications.models import Application
 from app.audit.operations import record
+from app.common.errors import Refusal
 from app.common.i18n import JAKARTA
 from app.db import utcnow
 from app.extensions import db
@@ -14,8 +17,8 @@ from app.organizations.models import Organization, Person
 from app.programs.registry import registry
 
 
-class ApplicationError(Exception):
-    """A refused application operation, with a user-facing Indonesian message."""
+class ApplicationError(Refusal):
+    """A refused application operation; the message is translated when read (``Refusal``)."""
 
 
 def fiscal_year_of(moment: datetime) -> int:
@@ -40,13 +43,14 @@ def create_draft(
 ) -> Application:
     definition = registry().current(program_key)
     if definition is None:
-        raise ApplicationError("Program tidak ditemukan.")
+        raise ApplicationError(_l("Program tidak ditemukan."))
     party = organization or person
     if party is None:
-        raise ApplicationError("Pilih lembaga atau orang yang mengajukan.")
+        raise ApplicationError(_l("Pilih lembaga atau orang yang mengajukan."))
     kind = organization.kind if organization else "perorangan"
     if kind not in definition.applicant_kinds:
-        raise ApplicationError("Jenis pemohon ini tidak dapat mengajukan ke program tersebut.")
+        raise ApplicationError(
+            _l("Jenis pemohon ini tidak dapat mengajukan ke program tersebut."))
     desa = party.desa_code
     today = utcnow().astimezone(JAKARTA).date()
     fiscal_year = definition.budget_year(window_opens=definition.window.opens, submitted_on=today)
@@ -88,7 +92,7 @@ def update_answers(
     from app.applications.permissions import can_edit_application
 
     if not can_edit_application(user, application):
-        raise ApplicationError("Permohonan tidak dapat diubah pada tahap ini.")
+        raise ApplicationError(_l("Permohonan tidak dapat diubah pada tahap ini."))
     application.answers = {**(application.answers or {}), **answers}
     if amount_requested is not None:
         application.amount_requested = amount_requested

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
 from app.audit.operations import record
+from app.common.errors import Refusal
 from app.common.identifiers import holder_name_matches
 from app.extensions import db
 from app.organizations.models import BankAccount, Membership, Organization, Person
@@ -26,12 +28,8 @@ PERSON_FIELDS = (
 PROFILE_FACTS = ("resident_santri",)
 
 
-class ProfileError(Exception):
+class ProfileError(Refusal):
     """A refused profile change; ``field`` names the form field concerned (may be None)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 def _unique_clash(org: Organization | None, column: str, value: Any) -> bool:
@@ -43,13 +41,21 @@ def _unique_clash(org: Organization | None, column: str, value: Any) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
+#: one whole sentence per identifier (no label spliced in: the English word order differs)
+TAKEN = {
+    "nspp": _l("NSPP ini sudah terdaftar untuk lembaga lain. Hubungi pengurus lembaga tersebut "
+               "untuk diundang sebagai pengelola."),
+    "npsn": _l("NPSN ini sudah terdaftar untuk lembaga lain. Hubungi pengurus lembaga tersebut "
+               "untuk diundang sebagai pengelola."),
+    "ahu_number": _l("Nomor badan hukum ini sudah terdaftar untuk lembaga lain. Hubungi pengurus "
+                     "lembaga tersebut untuk diundang sebagai pengelola."),
+}
+
+
 def _check_unique(org: Organization | None, values: dict[str, Any]) -> None:
-    labels = {"nspp": "NSPP", "npsn": "NPSN", "ahu_number": "Nomor badan hukum"}
-    for column, label in labels.items():
+    for column, message in TAKEN.items():
         if _unique_clash(org, column, values.get(column)):
-            raise ProfileError(
-                f"{label} ini sudah terdaftar untuk lembaga lain. Hubungi pengurus lembaga "
-                "tersebut untuk diundang sebagai pengelola.", column)
+            raise ProfileError(message, column)
 
 
 def _apply_org(org: Organization, values: dict[str, Any]) -> None:
@@ -97,8 +103,8 @@ def save_personal_profile(user: User, values: dict[str, Any], nik: str | None) -
     """Create or update the person linked to ``user`` (``User.person_id``)."""
     person = db.session.get(Person, user.person_id) if user.person_id else None
     if nik and _nik_taken(nik, person):
-        raise ProfileError("NIK ini sudah terdaftar atas nama orang lain di SIBANTU. Hubungi "
-                           "petugas bila menurut Anda ini keliru.", "nik")
+        raise ProfileError(_l("NIK ini sudah terdaftar atas nama orang lain di SIBANTU. Hubungi "
+                              "petugas bila menurut Anda ini keliru."), "nik")
     created = person is None
     if created:
         person = Person(full_name=values["full_name"], created_by_user_id=user.id)
@@ -152,7 +158,8 @@ def set_bank_account(user: User, *, bank_name: str, number: str, holder_name: st
     owner_name = organization.name if organization else person.full_name
     if not holder_name_matches(holder_name, owner_name):
         raise ProfileError(
-            f"Nama pemilik rekening harus sama dengan nama pemohon ({owner_name}).", "holder_name")
+            _l("Nama pemilik rekening harus sama dengan nama pemohon (%(name)s).",
+               name=owner_name), "holder_name")
     previous = current_account(organization=organization, person=person)
     if previous is not None:
         previous.is_current = False

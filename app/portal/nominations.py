@@ -14,11 +14,14 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
 from app.applications import operations as applications
 from app.applications.models import Application
 from app.common import pii
+from app.common.errors import Refusal
 from app.common.identifiers import (
     IdentifierError,
     normalize_bank_account,
@@ -35,14 +38,15 @@ from app.registers.operations import RegisterFileError, read_rows
 
 PROGRAM = "guru_ngaji"
 REQUIRED_COLUMNS = ("nama", "nik", "kode_desa", "mengajar_sejak", "jumlah_santri")
-COLUMN_LABELS = {"nama": "nama", "nik": "NIK", "kode_desa": "kode desa",
-                 "mengajar_sejak": "mulai mengajar", "jumlah_santri": "jumlah santri"}
+# TRANSLATORS: names of the nomination file's columns in "Kolom wajib kosong: ..."
+COLUMN_LABELS = {"nama": _l("nama"), "nik": "NIK", "kode_desa": _l("kode desa"),
+                 "mengajar_sejak": _l("mulai mengajar"), "jumlah_santri": _l("jumlah santri")}
 UNSUCCESSFUL = ("rejected", "withdrawn")
 MAX_ROWS = 1000
 
 
-class RowRefused(Exception):
-    pass
+class RowRefused(Refusal):
+    """A nomination row (or the single-nomination form) refused; translated when read."""
 
 
 @dataclass
@@ -76,24 +80,24 @@ def _yes_no(value: str, label: str) -> bool | None:
         return True
     if text in ("tidak", "t", "no", "0", "false", "bukan"):
         return False
-    raise RowRefused(f"Kolom {label} harus berisi ya atau tidak.")
+    raise RowRefused(_l("Kolom %(column)s harus berisi ya atau tidak.", column=label))
 
 
 def _date(value: str) -> date:
     try:
         return date.fromisoformat(value.strip()[:10])
     except ValueError as exc:
-        raise RowRefused("Tanggal mulai mengajar harus berformat TTTT-BB-HH, "
-                         "misalnya 2019-07-01.") from exc
+        raise RowRefused(_l("Tanggal mulai mengajar harus berformat TTTT-BB-HH, "
+                            "misalnya 2019-07-01.")) from exc
 
 
 def _count(value: str) -> int:
     try:
         number = int(str(value).strip().split(".")[0])
     except ValueError as exc:
-        raise RowRefused("Jumlah santri harus berupa angka.") from exc
+        raise RowRefused(_l("Jumlah santri harus berupa angka.")) from exc
     if not 0 <= number <= 1000:
-        raise RowRefused("Jumlah santri harus 0 sampai 1.000.")
+        raise RowRefused(_l("Jumlah santri harus 0 sampai 1.000."))
     return number
 
 
@@ -103,18 +107,18 @@ def _identifier(normalize, value: str) -> str | None:
     try:
         return normalize(value)
     except IdentifierError as err:
-        raise RowRefused(err.message_id) from err
+        raise RowRefused(_l(err.template_id, **err.params)) from err
 
 
 def parse_row(row: dict[str, str], desa: str) -> dict[str, Any]:
-    """Validate one row; RowRefused says why in Indonesian."""
-    missing = [COLUMN_LABELS[c] for c in REQUIRED_COLUMNS if not (row.get(c) or "").strip()]
+    """Validate one row; RowRefused says why."""
+    missing = [str(COLUMN_LABELS[c]) for c in REQUIRED_COLUMNS if not (row.get(c) or "").strip()]
     if missing:
-        raise RowRefused("Kolom wajib kosong: " + ", ".join(missing) + ".")
+        raise RowRefused(_l("Kolom wajib kosong: %(columns)s.", columns=", ".join(missing)))
     nik = _identifier(normalize_nik, row["nik"])
     if row["kode_desa"].strip() != desa:
-        raise RowRefused(f"Bukan warga desa Anda: kode desa {row['kode_desa'].strip()} "
-                         f"berbeda dengan {desa}.")
+        raise RowRefused(_l("Bukan warga desa Anda: kode desa %(code)s berbeda dengan %(desa)s.",
+                            code=row["kode_desa"].strip(), desa=desa))
     return {
         "nik": nik, "full_name": row["nama"].strip()[:150], "desa_code": desa,
         "address": (row.get("alamat") or "").strip()[:300] or None,
@@ -147,7 +151,7 @@ def nominate(operator: User, values: dict[str, Any]) -> Application:
     if person is None:
         person = organizations.create_nominated_person(operator, values, values["nik"])
     elif person.desa_code and person.desa_code != values["desa_code"]:
-        raise RowRefused("NIK ini terdaftar sebagai warga desa lain.")
+        raise RowRefused(_l("NIK ini terdaftar sebagai warga desa lain."))
     if values.get("bank_name") and values.get("bank_number"):
         organizations.set_bank_account(operator, bank_name=values["bank_name"],
                                        number=values["bank_number"],
@@ -156,8 +160,8 @@ def nominate(operator: User, values: dict[str, Any]) -> Application:
                                             nominated_by=operator)
     earlier = _nominated_this_year(person, application.fiscal_year)
     if earlier is not None and earlier.id != application.id:
-        raise RowRefused(f"NIK ganda: sudah diusulkan tahun anggaran {application.fiscal_year} "
-                         f"({earlier.number}).")
+        raise RowRefused(_l("NIK ganda: sudah diusulkan tahun anggaran %(year)s (%(number)s).",
+                            year=application.fiscal_year, number=earlier.number))
     applications.update_answers(application, operator, {"pupil_count": values["pupil_count"]})
     return application
 
@@ -179,7 +183,8 @@ def import_file(operator: User, filename: str, content: bytes) -> NominationRepo
         report.error = str(exc)
         return report
     if len(rows) > MAX_ROWS:
-        report.error = f"Berkas berisi lebih dari {MAX_ROWS} baris; bagi menjadi beberapa berkas."
+        report.error = _("Berkas berisi lebih dari %(max)s baris; bagi menjadi beberapa berkas.",
+                         max=MAX_ROWS)
         return report
     seen: set[str] = set()
     for number, row in enumerate(rows, start=2):  # row 1 is the header
@@ -192,7 +197,7 @@ def _import_row(operator: User, desa: str, number: int, row: dict, seen: set[str
     try:
         values = parse_row(row, desa)
         if values["nik"] in seen:
-            raise RowRefused("NIK ganda: NIK yang sama sudah ada di baris lain berkas ini.")
+            raise RowRefused(_l("NIK ganda: NIK yang sama sudah ada di baris lain berkas ini."))
         seen.add(values["nik"])
         with db.session.begin_nested():
             application = nominate(operator, values)
@@ -202,7 +207,7 @@ def _import_row(operator: User, desa: str, number: int, row: dict, seen: set[str
         return RowOutcome(number, name, False, refused.message)
     except applications.ApplicationError as refused:
         return RowOutcome(number, name, False, str(refused))
-    return RowOutcome(number, name, True, "Diterima sebagai usulan (draf).", application.id)
+    return RowOutcome(number, name, True, _("Diterima sebagai usulan (draf)."), application.id)
 
 
 def program_is_known() -> bool:

@@ -9,11 +9,14 @@ is real.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.applications.models import Application
+from app.common.errors import Refusal
 from app.common.i18n import rupiah
 from app.db import utcnow
 from app.extensions import db
@@ -21,8 +24,8 @@ from app.programs.models import BudgetReservation, ProgramBudget, RegionQuota
 from workflows import ProgramDefinition
 
 
-class BudgetExceeded(Exception):
-    """The ceiling or the regional quota would be exceeded (message in Indonesian)."""
+class BudgetExceeded(Refusal):
+    """The ceiling or the regional quota would be exceeded (message translated when read)."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ def reserve(
 ) -> BudgetReservation:
     """Reserve ``amount`` against the ceiling (and the quota); raise BudgetExceeded otherwise."""
     if amount <= 0:
-        raise BudgetExceeded("Nilai bantuan harus lebih dari nol.")
+        raise BudgetExceeded(_l("Nilai bantuan harus lebih dari nol."))
     _take_budget(defn.key, application.fiscal_year, amount, guarded=guarded)
     region = quota_region(defn, application)
     if region is not None:
@@ -83,22 +86,23 @@ def _take_budget_unguarded(where: list, amount: int) -> None:
     """Read-check-write: the classic lost-update race, kept only to prove the tests catch it."""
     budget = db.session.scalar(sa.select(ProgramBudget).where(*where))
     if budget is None or budget.reserved + amount > budget.ceiling:
-        raise BudgetExceeded("Pagu anggaran tidak mencukupi.")
+        raise BudgetExceeded(_l("Pagu anggaran tidak mencukupi."))
     db.session.execute(
         sa.update(ProgramBudget).where(*where).values(reserved=budget.reserved + amount)
     )
 
 
-def _budget_message(program_key: str, year: int) -> str:
+def _budget_message(program_key: str, year: int) -> Any:
     budget = db.session.scalar(
         sa.select(ProgramBudget).where(
             ProgramBudget.program_key == program_key, ProgramBudget.fiscal_year == year
         )
     )
     if budget is None:
-        return f"Pagu anggaran program untuk tahun {year} belum ditetapkan."
+        return _l("Pagu anggaran program untuk tahun %(year)s belum ditetapkan.", year=year)
     remaining = rupiah(budget.ceiling - budget.reserved)
-    return f"Pagu anggaran tahun {year} tidak mencukupi: sisa {remaining}."
+    return _l("Pagu anggaran tahun %(year)s tidak mencukupi: sisa %(remaining)s.", year=year,
+              remaining=remaining)
 
 
 def _take_quota(defn: ProgramDefinition, year: int, region: str) -> None:
@@ -114,7 +118,9 @@ def _take_quota(defn: ProgramDefinition, year: int, region: str) -> None:
         .values(used=RegionQuota.used + 1)
     )
     if result.rowcount != 1:
-        raise BudgetExceeded(f"Kuota wilayah {region} untuk tahun {year} sudah penuh.")
+        raise BudgetExceeded(
+            _l("Kuota wilayah %(region)s untuk tahun %(year)s sudah penuh.", region=region,
+               year=year))
 
 
 def _ensure_quota_row(defn: ProgramDefinition, year: int, region: str) -> None:

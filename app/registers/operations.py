@@ -14,9 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.audit.operations import record
 from app.common import pii
+from app.common.errors import Refusal
 from app.common.identifiers import (
     IdentifierError,
     normalize_kk,
@@ -30,8 +33,9 @@ from app.registers.models import RegisterEntry, RegisterImport
 MAX_ROWS = 500_000
 
 
-class RegisterFileError(Exception):
-    """The file as a whole cannot be read (wrong format, missing columns)."""
+class RegisterFileError(Refusal):
+    """The file as a whole cannot be read (wrong format, missing columns); the message is
+    translated when read (``Refusal``)."""
 
 
 @dataclass
@@ -66,9 +70,9 @@ def read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
     elif suffix == ".csv":
         rows = _csv_rows(content)
     else:
-        raise RegisterFileError("Format berkas harus CSV atau XLSX.")
+        raise RegisterFileError(_l("Format berkas harus CSV atau XLSX."))
     if len(rows) > MAX_ROWS:
-        raise RegisterFileError(f"Berkas berisi lebih dari {MAX_ROWS} baris.")
+        raise RegisterFileError(_l("Berkas berisi lebih dari %(max)s baris.", max=MAX_ROWS))
     return rows
 
 
@@ -76,7 +80,7 @@ def _csv_rows(content: bytes) -> list[dict[str, str]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RegisterFileError("Berkas CSV harus berenkode UTF-8.") from exc
+        raise RegisterFileError(_l("Berkas CSV harus berenkode UTF-8.")) from exc
     sample = text[:2048]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
@@ -91,7 +95,7 @@ def _xlsx_rows(content: bytes) -> list[dict[str, str]]:
     try:
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise RegisterFileError("Berkas XLSX tidak dapat dibaca.") from exc
+        raise RegisterFileError(_l("Berkas XLSX tidak dapat dibaca.")) from exc
     rows = sheet.iter_rows(values_only=True)
     header = [str(h or "").strip().lower() for h in next(rows, [])]
     return [
@@ -145,8 +149,10 @@ REQUIRED_COLUMNS = {"dtks": ({"nik"}, {"kk"}, {"no_kk"}), "pesantren": ({"nspp"}
 def _check_columns(register: str, rows: list[dict[str, str]]) -> None:
     columns = set(rows[0]) if rows else set()
     if not any(options <= columns for options in REQUIRED_COLUMNS[register]):
-        wanted = " atau ".join("/".join(sorted(o)) for o in REQUIRED_COLUMNS[register])
-        raise RegisterFileError(f"Kolom wajib tidak ditemukan: {wanted}.")
+        # TRANSLATORS: joins alternative column names: "nik atau kk atau no_kk".
+        either = " " + _("atau") + " "
+        wanted = either.join("/".join(sorted(o)) for o in REQUIRED_COLUMNS[register])
+        raise RegisterFileError(_l("Kolom wajib tidak ditemukan: %(columns)s.", columns=wanted))
 
 
 def import_register(
@@ -159,7 +165,7 @@ def import_register(
 ) -> tuple[RegisterImport, ImportReport]:
     """Validate every row, upsert the valid ones, and keep the report. Never commits."""
     if register not in KEYERS:
-        raise RegisterFileError(f"Register tidak dikenal: {register}.")
+        raise RegisterFileError(_l("Register tidak dikenal: %(register)s.", register=register))
     rows = read_rows(filename, content)
     _check_columns(register, rows)
     batch = RegisterImport(

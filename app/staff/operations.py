@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
 from app.applications import documents, workflow
 from app.applications.effects import EffectError
 from app.applications.models import Application, Decision, StageTask
 from app.audit.operations import record, record_personal_data_read
+from app.common.errors import Refusal
 from app.db import utcnow
 from app.extensions import db
 from app.organizations.models import Person
@@ -23,12 +26,8 @@ from app.staff.permissions import can_view_case, can_work_task
 from app.staff.queue import open_task
 
 
-class StaffRefused(Exception):
-    """A staff action refused with an Indonesian message."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class StaffRefused(Refusal):
+    """A refused staff action; the message is translated when read (``Refusal``)."""
 
 
 @dataclass(frozen=True)
@@ -39,15 +38,16 @@ class Upload:
     meta: Mapping[str, Any] | None = None
 
 
-def _claimer_name(task: StageTask) -> str:
+def _claimer_name(task: StageTask) -> Any:
     claimer = db.session.get(User, task.claimed_by_user_id) if task.claimed_by_user_id else None
-    return claimer.full_name if claimer else "petugas lain"
+    # TRANSLATORS: stands for an unnamed officer in "... sudah diambil oleh %(name)s".
+    return claimer.full_name if claimer else _l("petugas lain")
 
 
 def claim(task: StageTask, user: User) -> None:
     """Take a task; one conditional UPDATE, so two reviewers cannot both hold it."""
     if not can_work_task(user, task):
-        raise StaffRefused("Tugas ini bukan bagian dari antrean Anda.")
+        raise StaffRefused(_l("Tugas ini bukan bagian dari antrean Anda."))
     result = db.session.execute(
         sa.update(StageTask)
         .where(
@@ -60,9 +60,10 @@ def claim(task: StageTask, user: User) -> None:
     db.session.refresh(task)
     if result.rowcount != 1:
         if task.completed_dt is not None:
-            raise StaffRefused("Tugas ini sudah selesai ditangani.")
+            raise StaffRefused(_l("Tugas ini sudah selesai ditangani."))
         raise StaffRefused(
-            f"Berkas ini sudah diambil oleh {_claimer_name(task)}. Pilih berkas lain dari antrean."
+            _l("Berkas ini sudah diambil oleh %(name)s. Pilih berkas lain dari antrean.",
+               name=_claimer_name(task))
         )
     _audit_task("task.claimed", task, user)
 
@@ -75,14 +76,14 @@ def release(task: StageTask, user: User) -> None:
     )
     db.session.refresh(task)
     if result.rowcount != 1:
-        raise StaffRefused("Berkas ini tidak sedang Anda ambil.")
+        raise StaffRefused(_l("Berkas ini tidak sedang Anda ambil."))
     _audit_task("task.released", task, user)
 
 
 def assign(task: StageTask, assignee: User, by: User) -> None:
     """An agency head hands an open task to a colleague who holds the task's role there."""
     if not can_work_task(assignee, task):
-        raise StaffRefused("Petugas ini tidak memegang peran tahap ini di OPD yang sama.")
+        raise StaffRefused(_l("Petugas ini tidak memegang peran tahap ini di OPD yang sama."))
     db.session.execute(
         sa.update(StageTask)
         .where(StageTask.id == task.id, StageTask.completed_dt.is_(None))
@@ -123,7 +124,8 @@ def decide(
     task = open_task(application)
     if task is not None and task.claimed_by_user_id not in (None, user.id):
         raise StaffRefused(
-            f"Berkas ini sedang ditangani oleh {_claimer_name(task)}; keputusan tidak disimpan."
+            _l("Berkas ini sedang ditangani oleh %(name)s; keputusan tidak disimpan.",
+               name=_claimer_name(task))
         )
     if seen_version is not None and seen_version != application.version:
         raise workflow.AlreadyHandled()
@@ -174,7 +176,7 @@ def _bulk_one(item: BulkItem, action: str, user: User, fields, reason) -> BulkRe
     task = db.session.get(StageTask, item.task_id)
     application = task.application if task else None
     if application is None or not can_view_case(user, application):
-        return BulkResult(item.task_id, None, "refused", "Berkas tidak ditemukan.")
+        return BulkResult(item.task_id, None, "refused", _("Berkas tidak ditemukan."))
     savepoint = db.session.begin_nested()
     try:
         decide(
@@ -194,7 +196,7 @@ def _bulk_one(item: BulkItem, action: str, user: User, fields, reason) -> BulkRe
         return BulkResult(
             item.task_id, application, "refused", getattr(refused, "message", None) or str(refused)
         )
-    return BulkResult(item.task_id, application, "ok", "Tersimpan.")
+    return BulkResult(item.task_id, application, "ok", _("Tersimpan."))
 
 
 def reveal_nik(user: User, person: Person, application: Application) -> str | None:
