@@ -221,6 +221,28 @@ def post_form(client, url: str, data: dict, *, form_url: str | None = None, **kw
     return client.post(url, data={"csrf_token": token, **data}, **kwargs)
 
 
+@pytest.fixture(scope="session")
+def compiled_catalog() -> None:
+    """The English .mo, rebuilt when the .po is newer (``make install`` builds it too)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    po = root / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+    mo = po.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        subprocess.run([str(root / "scripts" / "i18n.sh"), "compile"], cwd=root, check=True,
+                       env={**os.environ, "BIN": str(Path(sys.executable).parent)})
+
+
+def choose_language(client, lang: str) -> None:
+    """Switch the page language as the header's switch does (session; and the account when
+    signed in). English needs the ``compiled_catalog`` fixture."""
+    response = post_form(client, "/bahasa", {"lang": lang, "next": "/"}, form_url="/")
+    assert response.status_code == 302, response.status_code
+
+
 def pytest_terminal_summary(terminalreporter):
     backend = "PostgreSQL" if services.postgres_available() else "SQLite (PostgreSQL not reachable)"
     redis = "Redis" if services.redis_available() else "no Redis (not reachable)"

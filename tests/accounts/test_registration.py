@@ -1,8 +1,9 @@
+import pytest
 import sqlalchemy as sa
 
 from app.accounts.models import User
 from app.extensions import db
-from tests.conftest import post_form
+from tests.conftest import choose_language, post_form
 
 VALID = {
     "full_name": "Siti Aminah",
@@ -57,6 +58,25 @@ def test_duplicate_email_is_refused_without_saving(client):
     assert response.status_code == 422
     assert "sudah terdaftar" in response.get_data(as_text=True)
     assert users_count() == before
+
+
+TAKEN = {
+    "id": "Alamat e-mail ini sudah terdaftar. Silakan masuk atau atur ulang kata sandi.",
+    "en": "This e-mail address is already registered. Please sign in or reset your password.",
+}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_duplicate_email_is_refused_in_the_chosen_language(client, compiled_catalog, lang):
+    post_form(client, "/daftar", VALID)
+    client.post("/keluar", data={"csrf_token": ""})
+    fresh = client.application.test_client()
+    choose_language(fresh, lang)
+    response = post_form(fresh, "/daftar", {**VALID, "full_name": "Orang Lain"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert TAKEN[lang] in html
+    assert TAKEN["en" if lang == "id" else "id"] not in html
 
 
 def test_weak_password_is_refused(client):

@@ -1,12 +1,13 @@
 """Applying for SANITREN through the portal with the Flask test client."""
 
 
+import pytest
 import sqlalchemy as sa
 
 from app.applications.models import Application, Document
 from app.extensions import db
 from app.organizations.models import BankAccount, Organization
-from tests.conftest import csrf_from, post_form
+from tests.conftest import choose_language, csrf_from, post_form
 from tests.portal.conftest import fresh, login
 from tests.support.programs import PDF, act, fake_file, make_pesantren
 
@@ -43,6 +44,28 @@ def test_pesantren_profile_validates_each_identifier_and_keeps_input(client, app
     org = db.session.scalar(sa.select(Organization).where(Organization.nspp == "510036030123"))
     assert org.npwp == "0012345678451000" and org.phone == "081234567890"
     assert org.profile["resident_santri"] == 120
+
+
+HOLDER_MISMATCH = {
+    "id": "Nama pemilik rekening harus sama dengan nama pemohon (Pondok Pesantren Darul Ulum).",
+    "en": "The account holder&#39;s name must match the applicant&#39;s name "
+          "(Pondok Pesantren Darul Ulum).",
+}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_holder_mismatch_is_explained_in_the_chosen_language(client, applicant, compiled_catalog,
+                                                             lang):
+    org = make_pesantren(applicant, name="Pondok Pesantren Darul Ulum")
+    login(client, applicant)
+    choose_language(client, lang)
+    refused = post_form(client, f"/portal/lembaga/{org.id}/rekening",
+                        {"bank_name": "Bank BJB", "number": "0012345678",
+                         "holder_name": "Abdul Malik"}, form_url=f"/portal/lembaga/{org.id}")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert HOLDER_MISMATCH[lang] in html
+    assert HOLDER_MISMATCH["en" if lang == "id" else "id"] not in html
 
 
 def test_bank_account_holder_must_match_the_pesantren(client, applicant):

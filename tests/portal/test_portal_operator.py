@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.applications.models import Application
 from app.extensions import db
 from app.organizations.models import Person
-from tests.conftest import csrf_from, post_form
+from tests.conftest import choose_language, csrf_from, post_form
 from tests.portal.conftest import fresh, login
 from tests.support.factories import create_applicant, create_staff
 from tests.support.programs import attach_for_stage, open_program
@@ -101,3 +101,35 @@ def test_personal_profile_validates_nik_and_shows_it_to_the_person(client, db_se
     assert person.reveal_nik() == "3603011201850009" and person.is_civil_servant is False
     page = client.get("/portal/profil").get_data(as_text=True)
     assert 'value="3603011201850009"' in page and "3603••••••••0009" in page
+
+
+def test_row_reasons_and_file_errors_in_english(client, operator, compiled_catalog):
+    login(client, operator)
+    choose_language(client, "en")
+    rows = (HEADER
+            + FAUZI
+            + f"Salah NIK,36030112,{DESA},Kp. Cangkudu,2015-07-01,20,tidak,tidak,,\n"
+            + "Warga Lain,3603011201850003,36.03.18.2001,Cikupa,2015-07-01,20,tidak,tidak,,\n"
+            + f"Ahmad Ganda,3603011201850001,{DESA},Kp. Cangkudu,2015-07-01,20,tidak,tidak,,\n"
+            + f"Tanpa Santri,3603011201850004,{DESA},Kp. Cangkudu,2015-07-01,,tidak,tidak,,\n"
+            + f"Santri Huruf,3603011201850005,{DESA},Kp. Cangkudu,2015-07-01,dua,tidak,tidak,,\n")
+    text = upload(client, rows).get_data(as_text=True)
+    assert "Accepted as a nomination (draft)." in text
+    assert "NIK must be 16 digits (you entered 8)" in text
+    assert ("Not a resident of your village: village code 36.03.18.2001 is not "
+            f"{DESA}.") in text
+    assert "Duplicate NIK: the same NIK appears in another row of this file." in text
+    assert "Required columns are empty: number of students." in text
+    assert "The number of students must be a number." in text
+    for indonesian in ("Diterima sebagai usulan", "NIK harus 16 digit", "Bukan warga desa Anda",
+                       "NIK ganda", "Kolom wajib kosong", "Jumlah santri harus"):
+        assert indonesian not in text
+
+    again = upload(client, HEADER + FAUZI).get_data(as_text=True)
+    assert "Duplicate NIK: already nominated for fiscal year" in again
+
+    response = upload(client, "bukan spreadsheet", name="usulan.exe")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "The file must be in CSV or XLSX format." in html
+    assert "Format berkas harus CSV atau XLSX." not in html

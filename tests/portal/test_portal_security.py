@@ -9,7 +9,7 @@ from app.applications import operations as applications
 from app.applications.models import Document
 from app.audit.models import AuditEvent
 from app.extensions import db
-from tests.conftest import csrf_from, post_form
+from tests.conftest import choose_language, csrf_from, post_form
 from tests.portal.conftest import fresh, login
 from tests.support.factories import create_applicant, create_staff
 from tests.support.programs import PDF, PNG, make_pesantren, sanitren_draft
@@ -49,6 +49,18 @@ def test_forged_type_is_refused_and_nothing_stored(client, applicant, draft, upl
     assert "Isi berkas bukan PDF yang sah" in text and 'aria-invalid="true"' in text
     assert stored(draft) == []
     assert not uploads.exists() or not any(p.is_file() for p in uploads.rglob("*"))
+
+
+def test_forged_type_is_refused_in_english_when_chosen(client, applicant, draft,
+                                                       compiled_catalog):
+    login(client, applicant)
+    choose_language(client, "en")
+    response = upload(client, draft, "cover_letter", "surat.pdf", PNG)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "The file content is not a valid PDF file." in text
+    assert "Isi berkas bukan" not in text
+    assert stored(draft) == []
 
 
 def test_oversized_file_is_refused_with_the_limit(client, applicant, draft, uploads):

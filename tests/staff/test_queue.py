@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app.applications.models import StageTask
 from app.extensions import db
 from app.staff import queue
+from tests.conftest import choose_language
 from tests.staff.conftest import login, nominate_guru, submitted_sanitren
 
 pytestmark = pytest.mark.usefixtures("staff")
@@ -58,6 +59,34 @@ def test_keyset_pages_cover_every_task_once_in_due_order(staff):
     assert sorted(seen) == sorted(a.id for a in made) and len(seen) == len(made)
     counts = dict((stage, n) for stage, n, _ in queue.stage_counts(staff["kesra"]))
     assert counts == {"verification": 7}
+
+
+def test_claim_conflict_is_explained_in_english_when_chosen(client, staff, compiled_catalog):
+    _, application = submitted_sanitren()
+    task = db.session.scalar(
+        sa.select(StageTask).where(
+            StageTask.application_id == application.id, StageTask.completed_dt.is_(None)
+        )
+    )
+    holder = staff["kemenag"]
+    login(client, holder)
+    page = client.get(f"/staf/permohonan/{application.id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    claimed = client.post(f"/staf/tugas/{task.id}/ambil", data={"csrf_token": token})
+    assert claimed.status_code == 302
+    other = client.application.test_client()
+    login(other, staff["kemenag2"])
+    choose_language(other, "en")
+    queue = other.get("/staf/antrean").get_data(as_text=True)
+    response = other.post(
+        f"/staf/tugas/{task.id}/ambil",
+        data={"csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', queue).group(1)},
+        follow_redirects=True,
+    )
+    text = response.get_data(as_text=True)
+    assert (f"This case has already been claimed by {holder.full_name}. "
+            "Choose another case from the queue.") in text
+    assert "sudah diambil oleh" not in text
 
 
 def test_claim_is_exclusive_with_a_clear_message(client, staff):
