@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
@@ -45,6 +46,12 @@ class WorkflowRefused(Exception):
     def __init__(self, code: str, message: str, message_en: str | None = None):
         super().__init__(message)
         self.code, self.message, self.message_en = code, message, message_en or message
+
+    @property
+    def localized(self) -> str:
+        """The message in the current request's language (Indonesian outside a request)."""
+        locale = get_locale()
+        return self.message_en if locale is not None and locale.language == "en" else self.message
 
 
 class AlreadyHandled(WorkflowRefused):

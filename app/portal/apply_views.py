@@ -226,7 +226,7 @@ def submit_step(application_id: int):
             operations.submit(application, current_user)
         except workflow.AlreadyHandled as stale:
             db.session.rollback()
-            flash(stale.message, "warning")
+            flash(stale.localized, "warning")
             return redirect(url_for("portal.application", application_id=application_id))
         except workflow.WorkflowRefused as refused:
             db.session.rollback()

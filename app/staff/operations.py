@@ -160,6 +160,13 @@ class BulkResult:
 REFUSALS = (workflow.WorkflowRefused, StaffRefused, EffectError, documents.DocumentRejected)
 
 
+def refusal_text(refused: Exception) -> str:
+    """A refusal's message in the current request's language, as a plain string."""
+    if isinstance(refused, workflow.WorkflowRefused):
+        return refused.localized
+    return str(refused)
+
+
 def bulk_decide(
     items: Iterable[BulkItem],
     action: str,
@@ -190,12 +197,10 @@ def _bulk_one(item: BulkItem, action: str, user: User, fields, reason) -> BulkRe
         savepoint.commit()
     except workflow.AlreadyHandled as handled:
         savepoint.rollback()
-        return BulkResult(item.task_id, application, "handled", handled.message)
+        return BulkResult(item.task_id, application, "handled", handled.localized)
     except REFUSALS as refused:
         savepoint.rollback()
-        return BulkResult(
-            item.task_id, application, "refused", getattr(refused, "message", None) or str(refused)
-        )
+        return BulkResult(item.task_id, application, "refused", refusal_text(refused))
     return BulkResult(item.task_id, application, "ok", _("Tersimpan."))
 
 

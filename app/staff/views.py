@@ -201,7 +201,7 @@ def act(application_id: int, action: str):
     if not available:
         stale = form.seen_version.data and form.seen_version.data != str(application.version)
         form.form_errors.append(
-            workflow.AlreadyHandled().message
+            workflow.AlreadyHandled().localized
             if stale
             else _("Aksi ini tidak tersedia untuk Anda pada tahap ini.")
         )
@@ -221,11 +221,11 @@ def act(application_id: int, action: str):
         )
     except workflow.AlreadyHandled as handled:
         db.session.rollback()
-        form.form_errors.append(handled.message)
+        form.form_errors.append(handled.localized)
         return render_case(application, forms={action: form}, status=409, failed=action)
     except REFUSED as refused:
         db.session.rollback()
-        form.form_errors.append(getattr(refused, "message", None) or str(refused))
+        form.form_errors.append(ops.refusal_text(refused))
         return render_case(application, forms={action: form}, status=422, failed=action)
     db.session.commit()
     flash(

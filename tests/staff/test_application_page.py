@@ -10,8 +10,10 @@ from app.applications.models import Application, Document
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.organizations.models import Person
+from app.programs.models import ProgramBudget
+from tests.conftest import choose_language
 from tests.staff.conftest import login, nominate_guru, submitted_sanitren
-from tests.support.programs import JPG
+from tests.support.programs import JPG, act, attach_for_stage
 
 pytestmark = pytest.mark.usefixtures("staff")
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -75,6 +77,36 @@ def test_reject_without_reason_is_422_and_keeps_nothing_lost(client, staff):
     text = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Batas waktu harus setelah hari ini." in text and "Akta buram, unggah ulang" in text
+
+
+OVER_BUDGET = {
+    "id": "Pagu anggaran tahun ini tidak mencukupi.",
+    "en": "This fiscal year&#39;s budget ceiling is not sufficient.",
+}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_approval_over_budget_is_refused_in_the_chosen_language(client, staff, compiled_catalog,
+                                                               lang):
+    _, application = submitted_sanitren()
+    act(application, "verify", staff["kemenag"])
+    attach_for_stage(application, staff["bappeda"], types=("survey_photo",))
+    act(application, "complete_survey", staff["bappeda"])
+    act(application, "recommend", staff["bappeda"])
+    ceiling = db.session.scalar(sa.select(ProgramBudget).where(
+        ProgramBudget.program_key == "sanitren",
+        ProgramBudget.fiscal_year == application.fiscal_year))
+    ceiling.reserved = ceiling.ceiling
+    db.session.commit()
+    login(client, staff["head"])
+    choose_language(client, lang)
+    response = post_action(client, application, "approve", {})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert OVER_BUDGET[lang] in text
+    assert OVER_BUDGET["en" if lang == "id" else "id"] not in text
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).stage == "decision"
 
 
 def test_return_for_revision_with_note_and_deadline(client, staff):
