@@ -10,7 +10,7 @@ from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.programs.models import Program, ProgramBudget, RegionQuota
-from tests.conftest import post_form
+from tests.conftest import choose_language, post_form
 from tests.support.factories import PASSWORD, create_staff
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -174,3 +174,37 @@ def test_register_import_shows_the_row_report(admin_client):
 def test_admin_index_links_to_dead_letters(admin_client):
     page = admin_client.get("/admin/").get_data(as_text=True)
     assert "/admin/notifikasi/gagal" in page
+
+
+REFUSED_IN = {
+    "id": ("Pagu tidak boleh di bawah dana yang sudah dicadangkan (Rp200.000.000).",
+           "Kolom wajib tidak ditemukan: nik atau kk atau no_kk."),
+    "en": ("The budget ceiling cannot be lower than the funds already reserved (Rp200.000.000).",
+           "Required column not found: nik or kk or no_kk."),
+}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_admin_refusals_in_the_chosen_language(admin_client, compiled_catalog, lang):
+    db.session.add(ProgramBudget(program_key="kembangku", fiscal_year=2031, ceiling=500_000_000,
+                                 reserved=200_000_000))
+    db.session.commit()
+    choose_language(admin_client, lang)
+    other = REFUSED_IN["en" if lang == "id" else "id"]
+    response = post_form(admin_client, "/admin/program/kembangku/pagu",
+                         {"fiscal_year": "2031", "ceiling": "150.000.000"},
+                         form_url="/admin/program/kembangku")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert REFUSED_IN[lang][0] in text and other[0] not in text
+
+    token = TOKEN.search(admin_client.get("/admin/impor").get_data(as_text=True)).group(1)
+    response = admin_client.post(
+        "/admin/impor",
+        data={"csrf_token": token, "register": "dtks",
+              "file": (io.BytesIO(b"nama,alamat\nA,B\n"), "dtks.csv")},
+        content_type="multipart/form-data",
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert REFUSED_IN[lang][1] in text and other[1] not in text

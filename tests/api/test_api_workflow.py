@@ -211,3 +211,20 @@ def test_docs_page_has_no_external_assets(client, world):
     assert not re.search(r'(src|href)="(https?:)?//', html)
     assert "<script>" not in html and "style=" not in html
 
+
+
+def test_refusal_details_are_in_the_problem_language(client, world, compiled_catalog):
+    """The API's problem documents are Indonesian (the locale selector sees no browser session
+    and no signed-in user), so a refusal's detail is too, whatever the token owner chose for
+    the web pages; title, detail and the field message agree."""
+    world.users["applicant"].language = "en"
+    db.session.commit()
+    forged = client.post(f"/api/v1/applications/{world.draft.id}/documents",
+                         data={"doc_type": "proposal",
+                               "file": (io.BytesIO(b"MZ\x90 not a pdf"), "proposal.pdf")},
+                         content_type="multipart/form-data", headers=world.headers("applicant"))
+    problem = forged.json
+    assert forged.status_code == 422 and problem["code"] == "document_rejected"
+    assert problem["title"] == "Data tidak dapat diproses"
+    assert problem["detail"] == "Isi berkas bukan PDF yang sah."
+    assert problem["errors"] == [{"field": "form.file", "message": problem["detail"]}]
