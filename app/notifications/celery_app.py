@@ -15,7 +15,10 @@ from kombu import Queue
 
 from app.notifications.settings import read
 
+#: one row per message: what releases before batch delivery published; still consumed
 DELIVER = "notifications.deliver"
+#: a list of row ids per message (NOTIFY_DELIVERY_BATCH), what the relay publishes now
+DELIVER_BATCH = "notifications.deliver_batch"
 QUEUES = ("notifications", "sweeps")
 
 
@@ -88,6 +91,7 @@ def celery_config(config: Any) -> dict[str, Any]:
         "task_queues": tuple(Queue(name, routing_key=name) for name in QUEUES),
         "task_default_queue": "notifications",
         "task_routes": {DELIVER: {"queue": "notifications"},
+                        DELIVER_BATCH: {"queue": "notifications"},
                         "notifications.noop": {"queue": "notifications"},
                         "notifications.*": {"queue": "sweeps"}},
         "timezone": "Asia/Jakarta",

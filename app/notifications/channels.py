@@ -2,6 +2,9 @@
 
 A channel raises ``PermanentFailure`` when retrying cannot help (the address is refused) and
 any other exception for a failure worth retrying.
+
+Inside ``with reused_connections():`` (one delivery batch) the SMTP backend keeps one connection
+open for all the messages sent in that block instead of one connection per message.
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ import ssl
 import tempfile
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from pathlib import Path
@@ -73,15 +79,115 @@ def send_email(notification: Notification) -> None:
     {"smtp": _smtp_send, "file": _file_send, "memory": _memory_send}[backend](message)
 
 
-def _smtp_send(message: EmailMessage) -> None:
+class _SMTP(smtplib.SMTP):
+    """``smtplib.SMTP`` that remembers whether the current message got past ``MAIL FROM``."""
+
+    at_mail = False  # True while the MAIL command of a message is being sent or answered
+    transactions = 0  # messages attempted on this connection
+
+    def mail(self, sender: str, options: tuple[str, ...] = ()) -> tuple[int, bytes]:
+        self.at_mail = True
+        self.transactions += 1
+        reply = super().mail(sender, options)
+        self.at_mail = reply[0] == 421  # "closing": the server is dropping the connection
+        return reply
+
+
+def _connect() -> _SMTP:
     config = current_app.config
-    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"],
-                        timeout=setting("NOTIFY_SMTP_TIMEOUT"))
+    smtp = _SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=setting("NOTIFY_SMTP_TIMEOUT"))
     try:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls(context=ssl.create_default_context())
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+    except BaseException:
+        _quit_quietly(smtp)
+        raise
+    return smtp
+
+
+class SMTPConnection:
+    """One SMTP connection for the messages of a delivery batch: opened at the first message,
+    opened again (once per message) when the server dropped it between two messages, closed
+    with QUIT at the end of the batch."""
+
+    def __init__(self) -> None:
+        self.smtp: _SMTP | None = None
+        self.opened = 0  # connections made (for logs and tests)
+
+    def send(self, message: EmailMessage) -> None:
+        if self.smtp is not None:
+            try:
+                self._transmit(message)
+                return
+            except (smtplib.SMTPServerDisconnected, smtplib.SMTPSenderRefused):
+                # A reused connection that fails at MAIL FROM (closed, reset, or 421): the server
+                # dropped it after the previous message. Nothing of this message reached DATA, so
+                # it cannot have been accepted: send it again on a new connection (once).
+                if not self._dropped_before_this_message():
+                    raise
+                self.close()
+        self.smtp = _connect()
+        self.opened += 1
+        self._transmit(message)
+
+    def _transmit(self, message: EmailMessage) -> None:
+        assert self.smtp is not None
+        try:
+            _transmit(self.smtp, message)
+        except BaseException as exc:
+            # smtplib resets the transaction after a refusal (RSET) and closes the socket when
+            # the server is gone; any other error leaves the connection in an unknown state
+            if not self._usable_after_refusal(exc):
+                self._drop_socket()
+            raise
+
+    def _dropped_before_this_message(self) -> bool:
+        smtp = self.smtp
+        return smtp is not None and smtp.at_mail and smtp.transactions > 1
+
+    def _usable_after_refusal(self, exc: BaseException) -> bool:
+        refusal = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, PermanentFailure)
+        smtp = self.smtp
+        return (smtp is not None and smtp.sock is not None and isinstance(exc, refusal)
+                and not smtp.at_mail)
+
+    def _drop_socket(self) -> None:
+        """Close the socket but keep the object, so ``send`` can still ask how it failed."""
+        if self.smtp is not None and self.smtp.sock is not None:
+            self.smtp.close()
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            _quit_quietly(self.smtp)
+            self.smtp = None
+
+
+#: the SMTP connection of the delivery batch running in this context, if any
+_CONNECTION: ContextVar[SMTPConnection | None] = ContextVar("sibantu_smtp_connection",
+                                                            default=None)
+
+
+@contextmanager
+def reused_connections() -> Iterator[SMTPConnection]:
+    """Send every SMTP message of this block over one connection (one delivery batch)."""
+    connection = SMTPConnection()
+    token = _CONNECTION.set(connection)
+    try:
+        yield connection
+    finally:
+        _CONNECTION.reset(token)
+        connection.close()
+
+
+def _smtp_send(message: EmailMessage) -> None:
+    connection = _CONNECTION.get()
+    if connection is not None:
+        connection.send(message)
+        return
+    smtp = _connect()
+    try:
         _transmit(smtp, message)
     finally:
         _quit_quietly(smtp)

@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import logging
 import random
+import time
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 import sqlalchemy as sa
+from celery.exceptions import SoftTimeLimitExceeded
 
 from app.db import utcnow
 from app.extensions import db
-from app.notifications import channels
+from app.notifications import channels, rendering
 from app.notifications.models import Notification
 from app.notifications.settings import setting
 
@@ -39,35 +42,51 @@ def backoff_seconds(attempt: int) -> float:
     return delay * random.uniform(0.5, 1.0)
 
 
-def _wait_for_relay(notification_id: int) -> None:
-    """Lock the row first: the relay publishes before its "queued" mark commits, and an UPDATE
-    whose WHERE does not match the committed row would not wait for that commit."""
+def _wait_for_relay(ids: Sequence[int]) -> None:
+    """Lock the rows first: the relay publishes before its "queued" mark commits, and an UPDATE
+    whose WHERE does not match the committed row would not wait for that commit. Locked in id
+    order, so two batches that share rows cannot deadlock."""
     db.session.execute(
-        sa.select(Notification.id).where(Notification.id == notification_id).with_for_update()
+        sa.select(Notification.id)
+        .where(Notification.id.in_(ids))
+        .order_by(Notification.id)
+        .with_for_update()
     )
 
 
-def claim(notification_id: int) -> int | None:
-    """Take the row for one attempt; returns the attempt number, or None if not ours to send."""
-    _wait_for_relay(notification_id)
+def claim_batch(ids: Iterable[int]) -> dict[int, int]:
+    """Take rows for one attempt each, in one statement and one commit.
+
+    Returns ``{id: attempt number}`` for the rows taken; a row that is not ours to send (already
+    claimed by another delivery, sent, dead, not published yet, out of attempts) is left out.
+    """
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    _wait_for_relay(ids)
     now = utcnow()
     lease = timedelta(seconds=setting("NOTIFY_SEND_LEASE_SECONDS"))
     claimable = sa.or_(Notification.published_dt.is_not(None), Notification.next_attempt_dt <= now)
     stmt = (
         sa.update(Notification)
         .where(
-            Notification.id == notification_id,
+            Notification.id.in_(ids),
             Notification.status == "queued",
             Notification.attempts < setting("NOTIFY_MAX_ATTEMPTS"),
             claimable,
         )
         .values(attempts=Notification.attempts + 1, published_dt=None, next_attempt_dt=now + lease)
-        .returning(Notification.attempts)
+        .returning(Notification.id, Notification.attempts)
         .execution_options(synchronize_session=False)
     )
-    attempt = db.session.scalar(stmt)
+    claimed = {row_id: attempt for row_id, attempt in db.session.execute(stmt)}
     db.session.commit()
-    return attempt
+    return claimed
+
+
+def claim(notification_id: int) -> int | None:
+    """Take one row for one attempt; returns the attempt number, or None if not ours to send."""
+    return claim_batch([notification_id]).get(notification_id)
 
 
 def _finish(notification_id: int, attempt: int, **values: object) -> bool:
@@ -101,23 +120,82 @@ def mark_failed(notification_id: int, attempt: int, error: str, *, permanent: bo
     return status
 
 
+def release(notification_id: int, attempt: int) -> bool:
+    """Give back a claimed row that this attempt never tried to send (the batch ran out of time):
+    due again at once, and the attempt it did not use is not counted."""
+    return _finish(notification_id, attempt, status="failed" if attempt > 1 else "pending",
+                   attempts=attempt - 1, published_dt=None, next_attempt_dt=utcnow())
+
+
+def batches(ids: Sequence[int]) -> list[list[int]]:
+    """``ids`` cut into delivery batches of NOTIFY_DELIVERY_BATCH rows, in order."""
+    size = max(int(setting("NOTIFY_DELIVERY_BATCH")), 1)
+    return [list(ids[start:start + size]) for start in range(0, len(ids), size)]
+
+
 def deliver(notification_id: int) -> str:
     """Claim, send and record one row. Returns sent | failed | dead | skipped."""
-    attempt = claim(notification_id)
-    if attempt is None:
-        return "skipped"
-    notification = db.session.get(Notification, notification_id)
-    if notification is None:
-        return "skipped"
+    return deliver_batch([notification_id])[notification_id]
+
+
+def deliver_batch(ids: Sequence[int], *, deadline: float | None = None) -> dict[int, str]:
+    """Claim the rows in one statement, then send each and record its own outcome.
+
+    Returns ``{id: sent | failed | dead | skipped | released}``. E-mails share one SMTP
+    connection. Each row's outcome is committed as soon as it is known (right after the server
+    accepted its DATA, for "sent"), so the at-least-once window stays one row's ``UPDATE`` and
+    ``COMMIT``. A failure of one row never affects the others. With a ``deadline``
+    (``time.monotonic()``), rows not yet started when it passes — or when Celery's soft time
+    limit interrupts a send — are released (due again, attempt not counted).
+    """
+    outcomes = dict.fromkeys(ids, "skipped")
+    claimed = claim_batch(ids)
+    if not claimed:
+        return outcomes
+    rows, related = _load(claimed)
+    session = db.session()
+    # The outcome commits below would otherwise expire every loaded row and recipient, and each
+    # render would load them again. The rows are not changed through the ORM while we hold them.
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
     try:
-        channels.send(notification)
+        with channels.reused_connections(), rendering.link_context():
+            stopped = False
+            for row in rows:
+                attempt = claimed[row.id]
+                if stopped or (deadline is not None and time.monotonic() > deadline):
+                    stopped = True
+                    release(row.id, attempt)
+                    outcomes[row.id] = "released"
+                    continue
+                outcomes[row.id], stopped = _attempt(row, attempt)
+    finally:
+        session.expire_on_commit = expire_on_commit
+        db.session.expire_all()
+        del related
+    return outcomes
+
+
+def _load(claimed: dict[int, int]) -> tuple[list[Notification], list[object]]:
+    """The claimed rows, and their recipients and applications (to keep), in three queries."""
+    rows = list(db.session.scalars(
+        sa.select(Notification).where(Notification.id.in_(list(claimed))).order_by(Notification.id)
+    ))
+    return rows, rendering.preload(rows)
+
+
+def _attempt(row: Notification, attempt: int) -> tuple[str, bool]:
+    """Send one claimed row and record the outcome; also says whether the batch must stop."""
+    notification_id = row.id
+    try:
+        channels.send(row)
     except Exception as exc:  # every failure is recorded on the row; none may escape the claim
         db.session.rollback()
         permanent = isinstance(exc, channels.PermanentFailure)
         log.warning("notification %s attempt %s failed: %s", notification_id, attempt, exc)
-        return mark_failed(notification_id, attempt, _describe(exc), permanent=permanent)
+        status = mark_failed(notification_id, attempt, _describe(exc), permanent=permanent)
+        return status, isinstance(exc, SoftTimeLimitExceeded)
     mark_sent(notification_id, attempt)
-    return "sent"
+    return "sent", False
 
 
 def _describe(exc: Exception) -> str:

@@ -118,12 +118,13 @@ def relay(publish: Publisher, *, budget_seconds: float = 20.0) -> int:
 
 
 def deliver_due(*, limit: int | None = None) -> int:
-    """Embedded relay (no broker): take due rows and deliver them here. Returns rows handled."""
-    from app.notifications.delivery import deliver
+    """Embedded relay (no broker): take due rows and deliver them here, NOTIFY_DELIVERY_BATCH
+    at a time through the same ``deliver_batch`` as the Celery task. Returns rows handled."""
+    from app.notifications.delivery import batches, deliver_batch
 
     ids = requeue_lost(_no_broker, limit=limit) + relay_batch(_no_broker, limit=limit)
-    for notification_id in ids:
-        deliver(notification_id)
+    for batch in batches(ids):
+        deliver_batch(batch)
     return len(ids)
 
 

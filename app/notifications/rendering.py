@@ -11,12 +11,13 @@ such as the password-reset link are made now and never stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from werkzeug.routing import BuildError
@@ -51,15 +52,35 @@ def translator(lang: str) -> Callable[..., str]:
     return t
 
 
+def link_context() -> AbstractContextManager[Any]:
+    """A request context for absolute links (workers have none); a delivery batch opens one for
+    all its rows instead of one per row. Nothing when a request context is already active."""
+    if has_request_context():
+        return nullcontext()
+    base_url = current_app.config.get("SERVER_NAME_FOR_LINKS", "http://localhost")
+    return current_app.test_request_context(base_url=base_url)
+
+
 @contextmanager
 def _environment(lang: str) -> Iterator[None]:
-    """A request context for absolute links (workers have none), in the recipient's locale."""
-    base_url = current_app.config.get("SERVER_NAME_FOR_LINKS", "http://localhost")
-    request = nullcontext() if has_request_context() else current_app.test_request_context(
-        base_url=base_url
-    )
-    with request, force_locale(lang):
+    """A request context for absolute links, in the recipient's locale."""
+    with link_context(), force_locale(lang):
         yield
+
+
+def preload(notifications: Iterable[Notification]) -> list[Any]:
+    """Load the recipients and applications of many rows in one query each (a delivery batch),
+    so that rendering finds them in the session instead of querying once per row. Keep the
+    returned list while rendering: the session's identity map holds objects only weakly."""
+    notifications = list(notifications)
+    loaded: list[Any] = []
+    for model, ids in (
+        (User, {n.recipient_user_id for n in notifications}),
+        (Application, {n.application_id for n in notifications if n.application_id}),
+    ):
+        if ids:
+            loaded += db.session.scalars(sa.select(model).where(model.id.in_(sorted(ids))))
+    return loaded
 
 
 def link(endpoint: str, **values: Any) -> str | None:

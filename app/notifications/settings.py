@@ -28,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFY_RELAY_INTERVAL_SECONDS": 3.0,
     "NOTIFY_REMINDER_INTERVAL_SECONDS": 300.0,
     "NOTIFY_RELAY_BATCH": 200,
+    # rows per delivery message (notifications.deliver_batch): claimed in one statement and
+    # sent over one SMTP connection; keep a batch well inside NOTIFY_TASK_SOFT_TIME_LIMIT
+    "NOTIFY_DELIVERY_BATCH": 25,
     # hard and soft time limits of one delivery task
     "NOTIFY_TASK_TIME_LIMIT": 120,
     "NOTIFY_TASK_SOFT_TIME_LIMIT": 90,
