@@ -9,19 +9,25 @@ open for all the messages sent in that block instead of one connection per messa
 
 from __future__ import annotations
 
+import email.policy
 import json
 import os
+import random
 import smtplib
 import ssl
+import sys
 import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 
@@ -51,22 +57,64 @@ def send(notification: Notification) -> None:
 # --- e-mail ---------------------------------------------------------------------------------
 
 
+class _HeaderClasses(HeaderRegistry):
+    """The stdlib registry builds a new header class with ``type()`` for every header set on a
+    message; this one builds each class once. Same classes, same parsing, same output."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = super().__getitem__(name)
+        return made
+
+
+#: ``email.policy.default`` with the header classes made once
+POLICY = email.policy.default.clone(header_factory=_HeaderClasses())
+
+
+@lru_cache(maxsize=32)
+def _parsed_header(name: str, value: str) -> Any:
+    """A header that is the same in every message (From, Auto-Submitted), parsed once: a parsed
+    header object is immutable and ``EmailMessage`` stores it as it is."""
+    return POLICY.header_factory(name, value)
+
+
 def message_id(notification: Notification) -> str:
     """Stable per row, so a receiving client can drop the duplicate of an at-least-once resend."""
-    domain = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2]
-    return f"<notification-{notification.id}@{domain or 'sibantu.local'}>"
+    domain = _sender_domain(current_app.config["MAIL_DEFAULT_SENDER"])
+    return f"<notification-{notification.id}@{domain}>"
+
+
+@lru_cache(maxsize=32)
+def _sender_domain(sender: str) -> str:
+    return parseaddr(sender)[1].rpartition("@")[2] or "sibantu.local"
+
+
+def _boundary(*texts: str) -> str:
+    """A MIME boundary as the generator makes one, but chosen here (the generator compiles a
+    regular expression per message to check its own); never a line of the content."""
+    while True:
+        boundary = "=" * 15 + f"{random.randrange(sys.maxsize):019d}" + "=="
+        if not any(boundary in text for text in texts):
+            return boundary
 
 
 def build_email(notification: Notification, rendered: Rendered) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["Subject"] = rendered.subject
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["From"] = _parsed_header("From", current_app.config["MAIL_DEFAULT_SENDER"])
     message["To"] = notification.recipient_address
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = message_id(notification)
-    message["Auto-Submitted"] = "auto-generated"
+    message["Auto-Submitted"] = _parsed_header("Auto-Submitted", "auto-generated")
     message["X-SIBANTU-Event"] = notification.event_key
     message.set_content(rendered.text)
+    message.make_alternative(boundary=_boundary(rendered.text, rendered.html))
     message.add_alternative(rendered.html, subtype="html")
     return message
 

@@ -20,8 +20,10 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from celery.exceptions import SoftTimeLimitExceeded
@@ -89,42 +91,65 @@ def claim(notification_id: int) -> int | None:
     return claim_batch([notification_id]).get(notification_id)
 
 
-def _finish(notification_id: int, attempt: int, **values: object) -> bool:
-    """Record an attempt's outcome, only if the row is still held by that attempt."""
-    changed = db.session.execute(
-        sa.update(Notification)
-        .where(
-            Notification.id == notification_id,
-            Notification.status == "queued",
-            Notification.attempts == attempt,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
+def _finish(notification_id: int, attempt: int, *, connection: sa.Connection | None = None,
+            **values: object) -> bool:
+    """Record an attempt's outcome, only if the row is still held by that attempt.
+
+    With ``connection`` (an AUTOCOMMIT connection held by a delivery batch) the ``UPDATE`` is
+    its own transaction: durable when it returns, one round trip. Otherwise through the session,
+    which is committed.
+    """
+    params = {"held_id": notification_id, "held_attempt": attempt, **values}
+    stmt = _outcome_update(tuple(values))
+    if connection is not None:
+        changed = connection.execute(stmt, params).rowcount
+    else:
+        changed = db.session.execute(stmt, params).rowcount
+        db.session.commit()
     if not changed:
         log.warning("notification %s: attempt %s lost its claim", notification_id, attempt)
     return bool(changed)
 
 
-def mark_sent(notification_id: int, attempt: int) -> bool:
-    return _finish(notification_id, attempt, status="sent", sent_dt=utcnow(), last_error=None)
+@cache
+def _outcome_update(columns: tuple[str, ...]) -> sa.Update:
+    """``UPDATE notifications SET <columns> WHERE`` the row is still held by the attempt, built
+    once per set of columns (an outcome is written per row; building it each time showed up)."""
+    table = Notification.__table__
+    return (
+        sa.update(table)
+        .where(
+            table.c.id == sa.bindparam("held_id"),
+            table.c.status == "queued",
+            table.c.attempts == sa.bindparam("held_attempt"),
+        )
+        .values({name: sa.bindparam(name) for name in columns})
+    )
 
 
-def mark_failed(notification_id: int, attempt: int, error: str, *, permanent: bool) -> str:
+def mark_sent(notification_id: int, attempt: int, *,
+              connection: sa.Connection | None = None) -> bool:
+    return _finish(notification_id, attempt, connection=connection, status="sent",
+                   sent_dt=utcnow(), last_error=None)
+
+
+def mark_failed(notification_id: int, attempt: int, error: str, *, permanent: bool,
+                connection: sa.Connection | None = None) -> str:
     dead = permanent or attempt >= setting("NOTIFY_MAX_ATTEMPTS")
     status = "dead" if dead else "failed"
     retry_at = utcnow() + timedelta(seconds=backoff_seconds(attempt))
-    _finish(notification_id, attempt, status=status, next_attempt_dt=retry_at,
-            last_error=error[:2000])
+    _finish(notification_id, attempt, connection=connection, status=status,
+            next_attempt_dt=retry_at, last_error=error[:2000])
     return status
 
 
-def release(notification_id: int, attempt: int) -> bool:
+def release(notification_id: int, attempt: int, *,
+            connection: sa.Connection | None = None) -> bool:
     """Give back a claimed row that this attempt never tried to send (the batch ran out of time):
     due again at once, and the attempt it did not use is not counted."""
-    return _finish(notification_id, attempt, status="failed" if attempt > 1 else "pending",
-                   attempts=attempt - 1, published_dt=None, next_attempt_dt=utcnow())
+    return _finish(notification_id, attempt, connection=connection,
+                   status="failed" if attempt > 1 else "pending", attempts=attempt - 1,
+                   published_dt=None, next_attempt_dt=utcnow())
 
 
 def batches(ids: Sequence[int]) -> list[list[int]]:
@@ -142,36 +167,34 @@ def deliver_batch(ids: Sequence[int], *, deadline: float | None = None) -> dict[
     """Claim the rows in one statement, then send each and record its own outcome.
 
     Returns ``{id: sent | failed | dead | skipped | released}``. E-mails share one SMTP
-    connection. Each row's outcome is committed as soon as it is known (right after the server
-    accepted its DATA, for "sent"), so the at-least-once window stays one row's ``UPDATE`` and
-    ``COMMIT``. A failure of one row never affects the others. With a ``deadline``
-    (``time.monotonic()``), rows not yet started when it passes — or when Celery's soft time
-    limit interrupts a send — are released (due again, attempt not counted).
+    connection. Each row's outcome is written as soon as it is known (for "sent": right after
+    the server accepted its DATA) by one autocommitted ``UPDATE``, so the at-least-once window
+    stays one small statement per row. A failure of one row never affects the others. With a
+    ``deadline`` (``time.monotonic()``), rows not yet started when it passes — or after Celery's
+    soft time limit interrupted a send — are released (due again, the attempt not counted).
     """
     outcomes = dict.fromkeys(ids, "skipped")
     claimed = claim_batch(ids)
     if not claimed:
         return outcomes
     rows, related = _load(claimed)
-    session = db.session()
-    # The outcome commits below would otherwise expire every loaded row and recipient, and each
-    # render would load them again. The rows are not changed through the ORM while we hold them.
-    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
     try:
-        with channels.reused_connections(), rendering.link_context():
+        with _outcome_connection() as connection, channels.reused_connections(), \
+                rendering.link_context():
             stopped = False
             for row in rows:
                 attempt = claimed[row.id]
                 if stopped or (deadline is not None and time.monotonic() > deadline):
                     stopped = True
-                    release(row.id, attempt)
+                    release(row.id, attempt, connection=connection)
                     outcomes[row.id] = "released"
                     continue
-                outcomes[row.id], stopped = _attempt(row, attempt)
-    finally:
-        session.expire_on_commit = expire_on_commit
-        db.session.expire_all()
-        del related
+                outcomes[row.id], stopped = _attempt(row, attempt, connection)
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()  # ends the session's transaction (the renders only read)
+    del related
     return outcomes
 
 
@@ -183,7 +206,25 @@ def _load(claimed: dict[int, int]) -> tuple[list[Notification], list[object]]:
     return rows, rendering.preload(rows)
 
 
-def _attempt(row: Notification, attempt: int) -> tuple[str, bool]:
+@contextmanager
+def _outcome_connection() -> Iterator[sa.Connection | None]:
+    """One AUTOCOMMIT connection for a batch's outcome writes, so that writing an outcome neither
+    commits the session (which would expire every loaded row and recipient) nor checks a
+    connection out of the pool, pings it and begins a transaction each time.
+
+    None when the session is bound to a connection rather than an engine (an outer transaction
+    that owns the work, e.g. the test suite's): the outcomes then go through the session.
+    """
+    bind = db.session.get_bind()
+    if not isinstance(bind, sa.Engine):
+        yield None
+        return
+    with bind.connect() as connection:
+        yield connection.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def _attempt(row: Notification, attempt: int,
+             connection: sa.Connection | None) -> tuple[str, bool]:
     """Send one claimed row and record the outcome; also says whether the batch must stop."""
     notification_id = row.id
     try:
@@ -192,9 +233,10 @@ def _attempt(row: Notification, attempt: int) -> tuple[str, bool]:
         db.session.rollback()
         permanent = isinstance(exc, channels.PermanentFailure)
         log.warning("notification %s attempt %s failed: %s", notification_id, attempt, exc)
-        status = mark_failed(notification_id, attempt, _describe(exc), permanent=permanent)
+        status = mark_failed(notification_id, attempt, _describe(exc), permanent=permanent,
+                             connection=connection)
         return status, isinstance(exc, SoftTimeLimitExceeded)
-    mark_sent(notification_id, attempt)
+    mark_sent(notification_id, attempt, connection=connection)
     return "sent", False
 
 

@@ -30,7 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFY_RELAY_BATCH": 200,
     # rows per delivery message (notifications.deliver_batch): claimed in one statement and
     # sent over one SMTP connection; keep a batch well inside NOTIFY_TASK_SOFT_TIME_LIMIT
-    "NOTIFY_DELIVERY_BATCH": 25,
+    "NOTIFY_DELIVERY_BATCH": 50,
     # hard and soft time limits of one delivery task
     "NOTIFY_TASK_TIME_LIMIT": 120,
     "NOTIFY_TASK_SOFT_TIME_LIMIT": 90,
