@@ -187,9 +187,30 @@ def _names(template: str, lang: str, ext: str) -> list[str]:
     return [f"emails/{template}.{lang}.{ext}", f"emails/{template}.{ext}"]
 
 
+#: ``app.extensions`` key: which file serves each (template, language, extension)
+TEMPLATE_CHOICES = "sibantu.notifications.template_choices"
+
+
+def _template_name(template: str, lang: str, ext: str) -> str | list[str]:
+    """The file that serves this template in this language: the ``.<lang>`` override or the
+    shared file. Jinja caches templates but not the override it failed to find, so every render
+    searched every template folder again; the choice is remembered here (not when templates
+    are reloaded on change, as in debug mode, where an override may appear at any time)."""
+    names = _names(template, lang, ext)
+    jinja = current_app.jinja_env
+    if jinja.auto_reload:
+        return names
+    choices = current_app.extensions.setdefault(TEMPLATE_CHOICES, {})
+    key = (template, lang, ext)
+    name = choices.get(key)
+    if name is None:
+        name = choices[key] = jinja.select_template(names).name
+    return name
+
+
 def _text_parts(template: str, lang: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """Subject, summary and full text, all from the plain-text template."""
-    jinja = current_app.jinja_env.select_template(_names(template, lang, "txt"))
+    jinja = current_app.jinja_env.get_or_select_template(_template_name(template, lang, "txt"))
     values = dict(context)
     current_app.update_template_context(values)
     blocks = jinja.new_context(values)
@@ -206,8 +227,8 @@ def render(notification: Notification, *, html: bool = True, lang: str | None = 
         subject, summary, text = _text_parts(notification.template, lang, context)
         body = ""
         if html:
-            body = render_template(_names(notification.template, lang, "html"), **context,
-                                   subject=subject, summary=summary)
+            body = render_template(_template_name(notification.template, lang, "html"),
+                                   **context, subject=subject, summary=summary)
     return Rendered(subject, summary, text, body, context.get("link"))
 
 
