@@ -19,7 +19,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, render_template, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from app.accounts.models import User
@@ -43,6 +45,22 @@ class Rendered:
     text: str
     html: str
     link: str | None
+
+
+def bound_gettext() -> Callable[..., str]:
+    """The templates' ``_()``/``gettext()`` with the current locale's translations looked up
+    once: Flask-Babel's looks them up again on every call (a dozen per e-mail). Behaves as
+    Jinja's "newstyle" gettext that Flask-Babel installs: autoescaped, always %-formatted."""
+    translations = get_translations()
+
+    @pass_context
+    def gettext(context: Any, string: str, **variables: Any) -> str:
+        text = context.call(translations.gettext, string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)  # noqa: S704 (translations are ours, as in Jinja's own gettext)
+        return text % variables
+
+    return gettext
 
 
 def translator(lang: str) -> Callable[..., str]:
@@ -169,6 +187,7 @@ def template_context(notification: Notification, lang: str) -> dict[str, Any]:
     context: dict[str, Any] = {
         "lang": lang,
         "t": translator(lang),
+        "gettext": bound_gettext(),  # what the templates' _() calls
         "notification": notification,
         "recipient": db.session.get(User, notification.recipient_user_id),
         "link": link("notifications.inbox"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from flask_babel import force_locale, gettext
 
 from app.accounts.operations import user_for_reset_token
 from app.notifications import events
@@ -96,3 +97,18 @@ def test_the_reset_link_is_made_at_send_time_and_only_for_e_mail(world):
     token = text.split("/atur-ulang-sandi/")[1].split()[0]
     assert user_for_reset_token(token) == user
     assert "/atur-ulang-sandi/" not in render(inbox).text
+
+
+def test_the_layouts_translated_lines_follow_the_recipients_language(world):
+    """The layout's ``_()`` texts (bound once per render) come out as Flask-Babel translates
+    them in the recipient's language, in the text and in the HTML part."""
+    row = next(r for r in events.decided(world.application, "approved") if r.channel == "email")
+    line = "Petugas tidak pernah meminta uang, pulsa, atau kata sandi Anda."
+    seen = {}
+    for lang in ("id", "en"):
+        with force_locale(lang):
+            expected = gettext(line)
+        rendered = render(row, lang=lang)
+        assert expected in rendered.text and expected in rendered.html, lang
+        seen[lang] = expected
+    assert seen["id"] == line and seen["en"] != line
