@@ -200,6 +200,8 @@ class SMTPConnection:
         self.opened = 0  # connections made (for logs and tests)
 
     def send(self, message: EmailMessage) -> None:
+        if self.smtp is not None and self.smtp.sock is None:
+            self.close()  # lost with an earlier message of the batch
         if self.smtp is not None:
             try:
                 self._transmit(message)
