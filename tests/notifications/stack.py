@@ -65,16 +65,34 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.messages: list[email.message.Message] = []
+        self.peers: list[tuple[str, int]] = []  # the connection each accepted message came on
         self.lock = threading.Lock()
         self.refused: set[str] = set()  # addresses answered with 451 (always fails, retryable)
+        self.rejected: set[str] = set()  # addresses answered with 550 (permanent refusal)
         self.hold_next = threading.Event()  # hold the next DATA without answering
         self.holding = threading.Event()  # set while a DATA is held
         self.release = threading.Event()  # ends the hold with a 451 (never accepted)
         self.delay = 0.0  # seconds before answering each DATA (a slow server builds a backlog)
+        # drop the connection once, after accepting this many messages on it, at the next MAIL
+        # FROM (as a server closing an idle or long-lived connection between two messages)
+        self.drop_after: int | None = None
+        # close the connection in the middle of DATA for these recipients (nothing accepted)
+        self.drop_in_data: set[str] = set()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if getattr(session, "drop_next_mail", False):
+            session.drop_next_mail = False
+            server.transport.close()
+            return "421 4.4.2 Closing connection"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refused:
             return "451 4.3.0 Mailbox temporarily unavailable"
+        if address in self.rejected:
+            return "550 5.1.1 No such mailbox"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -85,11 +103,24 @@ class Mailbox:
             while not self.release.is_set():
                 await asyncio.sleep(0.05)
             return "451 4.3.0 Transaction aborted"
+        if self.drop_in_data.intersection(envelope.rcpt_tos):
+            server.transport.close()
+            return "451 4.3.0 Connection lost"
         await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content)
         with self.lock:
             self.messages.append(message)
+            self.peers.append(session.peer)
+            accepted_here = self.peers.count(session.peer)
+        if self.drop_after is not None and accepted_here == self.drop_after:
+            self.drop_after = None
+            session.drop_next_mail = True
         return "250 Message accepted for delivery"
+
+    def connections(self) -> int:
+        """How many connections the accepted messages came on."""
+        with self.lock:
+            return len(set(self.peers))
 
     def events(self) -> Counter[str]:
         with self.lock:

@@ -178,3 +178,28 @@ def test_an_always_failing_channel_ends_dead_and_an_admin_can_retry_it(stack):
 
     wait_for(lambda: email_row(stack.app, "test:dead") == ("sent", 1), what="the retried row sent")
     assert stack.mailbox.count("test:dead") == 1
+
+
+def test_a_single_row_message_of_an_older_release_is_still_delivered_once(stack):
+    """Messages published before batches (``notifications.deliver`` with one id) may still sit
+    in Redis after an upgrade: the worker still consumes them."""
+    from celery import Celery
+
+    from app.notifications import relay
+    from app.notifications.celery_app import DELIVER, celery_config
+
+    older = Celery("older-release")
+    older.conf.update(celery_config({"REDIS_URL": stack.redis.url}))
+    with stack.app.app_context():
+        digest("test:legacy", create_applicant())
+        db.session.commit()
+        published = relay.relay_batch(lambda ids: [
+            older.send_task(DELIVER, args=(i,), queue="notifications") for i in ids])
+        assert len(published) == 1
+    stack.worker.env["NOTIFY_REQUEUE_AFTER_SECONDS"] = "600"  # no batch message republishes it
+    start(stack)
+
+    wait_for(lambda: email_row(stack.app, "test:legacy") == ("sent", 1), what="the row sent")
+    assert stack.mailbox.count("test:legacy") == 1
+    wait_for(lambda: f"{DELIVER}[" in stack.worker.log() and "succeeded" in stack.worker.log(),
+             what="the single-row task in the worker log")
