@@ -1,4 +1,5 @@
-"""Delivering one outbox row: claim it, send it, record the outcome — each step its own commit.
+"""Delivering outbox rows in batches: claim them (one statement, one commit), then send each
+and record its own outcome (one autocommitted statement per row, right after the send).
 
 Row states (``Notification.status``) and what ``next_attempt_dt`` means in each:
 
@@ -212,11 +213,13 @@ def _outcome_connection() -> Iterator[sa.Connection | None]:
     commits the session (which would expire every loaded row and recipient) nor checks a
     connection out of the pool, pings it and begins a transaction each time.
 
-    None when the session is bound to a connection rather than an engine (an outer transaction
-    that owns the work, e.g. the test suite's): the outcomes then go through the session.
+    None — the outcomes then go through the session, committed each time — when the session is
+    bound to a connection rather than an engine (an outer transaction that owns the work, e.g.
+    the test suite's), and on SQLite (``make run``): it has one writer, and a second connection
+    would wait for the session's own transaction.
     """
     bind = db.session.get_bind()
-    if not isinstance(bind, sa.Engine):
+    if not isinstance(bind, sa.Engine) or bind.dialect.name == "sqlite":
         yield None
         return
     with bind.connect() as connection:
