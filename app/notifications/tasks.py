@@ -29,10 +29,17 @@ def publish_deliveries(ids: Sequence[int]) -> None:
             task.apply_async(args=(batch,), producer=producer)
 
 
-@shared_task(name=DELIVER_BATCH)
+@shared_task(name=DELIVER_BATCH, acks_late=False)
 def deliver_batch(notification_ids: list[int]) -> dict[str, int]:
     """Deliver a batch of rows; stops starting new sends after half the soft time limit (the
-    rows not started are released, due again at once) instead of running into the time limit."""
+    rows not started are released, due again at once) instead of running into the time limit.
+
+    Acknowledged when it starts, not when it ends (the app default): its first statement
+    claims every row with a lease, so a redelivered copy would skip them all anyway — a lost
+    worker's rows come back through the lease and ``requeue_lost``, as a lost message's do.
+    Holding a batch unacknowledged for seconds also made a Redis outage hit the worker while
+    it had an unacknowledged message, which Celery 5.7/kombu cannot survive ("Unrecoverable
+    error: … 'NoneType' object has no attribute 'hostname'" while restoring it)."""
     deadline = time.monotonic() + setting("NOTIFY_TASK_SOFT_TIME_LIMIT") / 2
     outcomes = delivery.deliver_batch(notification_ids, deadline=deadline)
     return dict(Counter(outcomes.values()))
