@@ -48,7 +48,7 @@ class BenchDatabase:
             "LOGIN_RATE_LIMIT": "100000 per minute", "SIBANTU_PROFILE": "development",
         }
         config = {"SQLALCHEMY_DATABASE_URI": self.url, "UPLOAD_DIR": self.env["UPLOAD_DIR"],
-                  "MAIL_BACKEND": "memory", "REDIS_URL": None,
+                  "MAIL_BACKEND": "memory", "REDIS_URL": None, "NOTIFY_EMBEDDED": "off",
                   **{k: self.env[k] for k in ("SECRET_KEY", "PII_ENCRYPTION_KEY",
                                               "PII_INDEX_KEY")}}
         self.app = create_app(config)
