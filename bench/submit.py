@@ -40,26 +40,19 @@ def run_submit(base: str, owners: list[tuple[str, list[int]]], deadline: float) 
 
 
 def run_baseline(base: str, threads: int, per_thread: int, deadline: float) -> dict:
-    recorder = Recorder()
-
-    def job():
-        import requests
-
-        session = requests.Session()
-        for n in range(per_thread):
-            if time.monotonic() > deadline:
-                return
-            recorder.timed("insert", lambda n=n: session.post(
-                f"{base}/insert", data={"payload": f"row {n}"}, timeout=60), expect=(201,))
-
-    started = time.perf_counter()
-    run_threads([job for _ in range(threads)], deadline)
-    return _result(recorder, "insert", time.perf_counter() - started)
+    """The bare one-row insert."""
+    return _run_bare(base, "/insert", {}, "insert", threads, per_thread, deadline)
 
 
 def run_floor(base: str, threads: int, per_thread: int, statements: int,
               deadline: float) -> dict:
     """The bare endpoint doing as many round trips as one real submit (``count_statements``)."""
+    return _run_bare(base, "/round-trips", {"n": statements}, "floor", threads, per_thread,
+                     deadline)
+
+
+def _run_bare(base: str, path: str, data: dict, step: str, threads: int, per_thread: int,
+              deadline: float) -> dict:
     recorder = Recorder()
 
     def job():
@@ -69,13 +62,13 @@ def run_floor(base: str, threads: int, per_thread: int, statements: int,
         for n in range(per_thread):
             if time.monotonic() > deadline:
                 return
-            recorder.timed("floor", lambda n=n: session.post(
-                f"{base}/round-trips", data={"payload": f"row {n}", "n": statements},
-                timeout=60), expect=(201,))
+            recorder.timed(step, lambda n=n: session.post(
+                f"{base}{path}", data={"payload": f"row {n}", **data}, timeout=60),
+                expect=(201,))
 
     started = time.perf_counter()
     run_threads([job for _ in range(threads)], deadline)
-    return _result(recorder, "floor", time.perf_counter() - started)
+    return _result(recorder, step, time.perf_counter() - started)
 
 
 def count_statements(app, email: str, application_id: int) -> int:
