@@ -32,14 +32,6 @@ def assess(defn: ProgramDefinition, facts: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def evaluate(
-    defn: ProgramDefinition, application: Application, facts: dict[str, Any]
-) -> list[dict]:
-    """Evaluate every rule and store facts and results on the application (no commit)."""
-    application.eligibility = assess(defn, facts)
-    return application.eligibility["results"]
-
-
 def precheck(defn: ProgramDefinition, application: Application) -> list[dict]:
     """Evaluate without leaving a trace: what the applicant sees before filling in the form."""
     from app.applications.facts import gather
