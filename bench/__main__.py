@@ -69,7 +69,7 @@ def _cpu_model() -> str:
 def web_benchmarks(sizes: dict, wanted: set[str]) -> dict[str, Any]:
     from bench.load import run_load
     from bench.server import Gunicorn
-    from bench.submit import compare, run_baseline, run_floor, run_submit
+    from bench.submit import compare, floor_points, run_baseline, run_floor, run_submit
     from bench.world import BenchDatabase, load_users, open_sanitren, submit_drafts
 
     results: dict[str, Any] = {}
@@ -95,9 +95,9 @@ def web_benchmarks(sizes: dict, wanted: set[str]) -> dict[str, Any]:
                               probe="/insert") as bare:
                     baseline = run_baseline(bare.url, len(owners), sizes["submit_per_owner"],
                                             deadline)
-                    floor = run_floor(bare.url, len(owners), sizes["submit_per_owner"],
-                                      statements, deadline)
-                results["submit"] = compare(submitted, baseline, floor, statements)
+                    floors = {n: run_floor(bare.url, len(owners), sizes["submit_per_owner"],
+                                           n, deadline) for n in floor_points(statements)}
+                results["submit"] = compare(submitted, baseline, floors, statements)
                 print_row("submit", results["submit"])
             if "load" in wanted:
                 results["load"] = run_load(real.url, users, sizes["load_seconds"])
@@ -199,7 +199,9 @@ def summarize(name: str, r: dict) -> str:
                 f"{r['baseline']['p95_ms']} ms = {r['p95_ratio']}x; errors {r['submit']['errors']}"
                 + (f"; floor of {r['statements_per_submit']} round trips "
                    f"{r['round_trip_floor']['per_second']}/s = {r['floor_ratio']}x"
-                   if "floor_ratio" in r else ""))
+                   if "floor_ratio" in r else "")
+                + (f"; a bare handler reaches 0.5x up to ~{r['round_trips_at_target']} round "
+                   f"trips" if r.get("round_trips_at_target") is not None else ""))
     if name == "load":
         steps = ", ".join(f"{k} {v['p95_ms']}" for k, v in r["steps"].items() if v["count"])
         return (f"{r['applicants']} applicants + {r['reviewers']} reviewers, "

@@ -114,15 +114,44 @@ def _result(recorder: Recorder, step: str, seconds: float) -> dict:
             "per_second": round(summary["count"] / seconds, 1) if seconds else 0.0}
 
 
-def compare(real: dict, bare: dict, floor: dict | None = None,
+def floor_points(statements: int) -> list[int]:
+    """Round-trip counts at which the bare floor is measured: 1 (≈ the baseline itself), a few
+    between, and the real submit's count."""
+    return sorted({1, 6, 12, max(1, statements)})
+
+
+def compare(real: dict, bare: dict, floors: dict[int, dict] | None = None,
             statements: int | None = None) -> dict:
     ratio = real["per_second"] / bare["per_second"] if bare["per_second"] else 0.0
     p95 = real["p95_ms"] / bare["p95_ms"] if bare["p95_ms"] else 0.0
     result = {"submit": real, "baseline": bare, "throughput_ratio": round(ratio, 3),
               "p95_ratio": round(p95, 2), "target": f"throughput >= {TARGET}x baseline",
               "met": ratio >= TARGET and real["errors"] == 0}
-    if floor is not None and bare["per_second"]:
+    if floors and statements in floors and bare["per_second"]:
+        curve = {n: f["per_second"] / bare["per_second"] for n, f in floors.items()
+                 if f["per_second"]}
         result["statements_per_submit"] = statements
-        result["round_trip_floor"] = floor
-        result["floor_ratio"] = round(floor["per_second"] / bare["per_second"], 3)
+        result["round_trip_floor"] = floors[statements]
+        result["floor_ratio"] = round(curve.get(statements, 0.0), 3)
+        result["floor_curve"] = {str(n): round(r, 3) for n, r in sorted(curve.items())}
+        result["round_trips_at_target"] = round_trips_at(curve, TARGET)
     return result
+
+
+def round_trips_at(curve: dict[int, float], target: float) -> float | None:
+    """How many round trips a bare handler can make and still reach ``target``.
+
+    A request's cost is fixed work plus a cost per round trip, so 1/ratio grows linearly with the
+    count: fit that line (least squares) and solve it for 1/target."""
+    points = [(n, 1 / r) for n, r in curve.items() if r > 0]
+    if len(points) < 2:
+        return None
+    mean_n = sum(n for n, _ in points) / len(points)
+    mean_c = sum(c for _, c in points) / len(points)
+    spread = sum((n - mean_n) ** 2 for n, _ in points)
+    if spread == 0:
+        return None
+    slope = sum((n - mean_n) * (c - mean_c) for n, c in points) / spread
+    if slope <= 0:
+        return None
+    return round((1 / target - (mean_c - slope * mean_n)) / slope, 1)

@@ -57,6 +57,17 @@ class RuleResult:
     def passed(self) -> bool:
         return self.outcome == PASS
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data (what ``dataclasses.asdict`` gives, without its deep-copy cost)."""
+        return {
+            "key": self.key,
+            "outcome": self.outcome,
+            "blocking": self.blocking,
+            "message": dict(self.message),
+            "reason": dict(self.reason),
+            "hint": None if self.hint is None else dict(self.hint),
+        }
+
 
 def evaluate_rules(rules: Sequence[Rule], facts: Mapping[str, Any]) -> list[RuleResult]:
     """Evaluate every rule; the order of the results is the order of the rules."""

@@ -35,12 +35,18 @@ def start_session(user: User) -> str:
     return token
 
 
+#: one round trip: the session row, its user and the user's roles (with their agencies); built
+#: once, so its cache key is computed once rather than on every request
+_SESSION_BY_TOKEN = (
+    sa.select(UserSession)
+    .where(UserSession.token_hash == sa.bindparam("token_hash"))
+    .options(joinedload(UserSession.user).joinedload(User.roles))
+)
+
+
 def load_session_user(token: str) -> User | None:
-    # one round trip: the session row, its user and the user's roles (with their agencies)
     row = db.session.execute(
-        sa.select(UserSession)
-        .where(UserSession.token_hash == _hash(token))
-        .options(joinedload(UserSession.user).joinedload(User.roles))
+        _SESSION_BY_TOKEN, {"token_hash": _hash(token)}
     ).unique().scalar_one_or_none()
     if row is None or row.revoked_dt is not None or not row.user.is_active:
         return None

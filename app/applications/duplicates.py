@@ -197,10 +197,12 @@ def _same_party(other: Application, application: Application) -> bool:
     return other.person_id == application.person_id
 
 
+_CLEAR_FLAGS = sa.delete(DuplicateFlag).where(
+    DuplicateFlag.application_id == sa.bindparam("application_id"))
+
+
 def save_flags(application: Application, findings: list[Finding]) -> None:
-    db.session.execute(
-        sa.delete(DuplicateFlag).where(DuplicateFlag.application_id == application.id)
-    )
+    db.session.execute(_CLEAR_FLAGS, {"application_id": application.id})
     for finding in findings:
         db.session.add(
             DuplicateFlag(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
@@ -28,7 +27,7 @@ def assess(defn: ProgramDefinition, facts: dict[str, Any]) -> dict[str, Any]:
         "evaluated_dt": utcnow().isoformat(),
         "definition": f"{defn.key}@{defn.version}",
         "facts": _jsonable({k: v for k, v in facts.items() if k != "answers"}),
-        "results": [asdict(r) for r in evaluate_rules(defn.eligibility, facts)],
+        "results": [r.to_dict() for r in evaluate_rules(defn.eligibility, facts)],
     }
 
 
@@ -36,7 +35,7 @@ def precheck(defn: ProgramDefinition, application: Application) -> list[dict]:
     """Evaluate without leaving a trace: what the applicant sees before filling in the form."""
     from app.applications.facts import gather
 
-    return [asdict(r) for r in evaluate_rules(defn.eligibility, gather(application, defn))]
+    return [r.to_dict() for r in evaluate_rules(defn.eligibility, gather(application, defn))]
 
 
 def passed(results: list[dict]) -> bool:

@@ -39,12 +39,37 @@ class Parties:
 
     @classmethod
     def of(cls, application: Application) -> Parties:
-        from app.applications.duplicates import current_bank_account
+        """One query for the applying party and its current account (a person applying for
+        an organisation is loaded on its own)."""
+        org = person = account = None
+        if application.organization_id:
+            org, account = _with_account(_ORGANIZATION_WITH_ACCOUNT, application.organization_id)
+            if application.person_id:
+                person = db.session.get(Person, application.person_id)
+        elif application.person_id:
+            person, account = _with_account(_PERSON_WITH_ACCOUNT, application.person_id)
+        return cls(org, person, account)
 
-        org = (db.session.get(Organization, application.organization_id)
-               if application.organization_id else None)
-        person = db.session.get(Person, application.person_id) if application.person_id else None
-        return cls(org, person, current_bank_account(application))
+
+def _owner_with_account(entity: Any, owner: Any) -> sa.Select:
+    return (
+        sa.select(entity, BankAccount)
+        .outerjoin(BankAccount, sa.and_(owner == entity.id, BankAccount.is_current.is_(True)))
+        .where(entity.id == sa.bindparam("owner_id"))
+        .order_by(BankAccount.id.desc())
+        .limit(1)
+    )
+
+
+#: built once (module-level statements compute their cache key once)
+_ORGANIZATION_WITH_ACCOUNT = _owner_with_account(Organization, BankAccount.organization_id)
+_PERSON_WITH_ACCOUNT = _owner_with_account(Person, BankAccount.person_id)
+
+
+def _with_account(query: sa.Select, owner_id: int) -> tuple[Any, BankAccount | None]:
+    """The owner row and its newest current bank account (None when it has none)."""
+    row = db.session.execute(query, {"owner_id": owner_id}).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def rule_facts(defn: ProgramDefinition) -> frozenset[str]:
@@ -139,23 +164,31 @@ def _guardian(person: Person | None) -> Person | None:
     return db.session.get(Person, person.guardian_person_id)
 
 
-def history_facts(application: Application) -> dict[str, int]:
-    """How many grants (approved, not later cancelled) the same party has had, per program."""
-    party = (
-        Application.organization_id == application.organization_id
-        if application.organization_id
-        else Application.person_id == application.person_id
-    )
-    rows = db.session.execute(
+def _grants_by(party: Any) -> sa.Select:
+    return (
         sa.select(Application.program_key, sa.func.count())
         .where(
-            party,
-            Application.id != application.id,
+            party == sa.bindparam("party"),
+            Application.id != sa.bindparam("application_id"),
             Application.decided_dt.is_not(None),
             sa.or_(Application.outcome.is_(None), Application.outcome.not_in(CLOSED_UNSUCCESSFUL)),
         )
         .group_by(Application.program_key)
-    ).all()
+    )
+
+
+#: built once (module-level statements compute their cache key once)
+_GRANTS_OF_ORGANIZATION = _grants_by(Application.organization_id)
+_GRANTS_OF_PERSON = _grants_by(Application.person_id)
+
+
+def history_facts(application: Application) -> dict[str, int]:
+    """How many grants (approved, not later cancelled) the same party has had, per program."""
+    if application.organization_id:
+        query, party = _GRANTS_OF_ORGANIZATION, application.organization_id
+    else:
+        query, party = _GRANTS_OF_PERSON, application.person_id
+    rows = db.session.execute(query, {"party": party, "application_id": application.id}).all()
     return {f"{key}_grants": count for key, count in rows}
 
 

@@ -18,7 +18,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
 from app.agencies.models import Agency
-from app.agencies.operations import agency_by_code
 from app.applications import duplicates, effects
 from app.applications.eligibility import assess, passed
 from app.applications.models import Application, Decision, Document, StageTask
@@ -35,6 +34,7 @@ from workflows import (
     TransitionDenied,
     plan_transition,
 )
+from workflows.engine import task_for
 
 #: actions at which eligibility and duplicates are (re)checked
 SUBMIT_ACTIONS = ("submit", "nominate", "resubmit")
@@ -125,7 +125,7 @@ def fire(
             application.eligibility = eligibility
         raise WorkflowRefused(denied.code, denied.message["id"], denied.message["en"]) from denied
     _move(application, plan, seen, guarded=guarded, eligibility=eligibility)
-    decision = _decide(application, plan, user, ctx, documents)
+    decision = _decide(defn, application, plan, user, ctx, documents)
     effects.run(defn, application, plan, decision, user)
     task = _open_task(application, plan)
     from app.applications import notices
@@ -136,14 +136,17 @@ def fire(
     return decision
 
 
+#: built once (module-level statements compute their cache key once)
+_CURRENT_DOCUMENTS = sa.select(Document).where(
+    Document.application_id == sa.bindparam("application_id"), Document.is_current.is_(True)
+)
+_OPEN_TASK = sa.select(StageTask).where(
+    StageTask.application_id == sa.bindparam("application_id"), StageTask.completed_dt.is_(None)
+)
+
+
 def current_documents(application: Application) -> list[Document]:
-    return list(
-        db.session.scalars(
-            sa.select(Document).where(
-                Document.application_id == application.id, Document.is_current.is_(True)
-            )
-        )
-    )
+    return list(db.session.scalars(_CURRENT_DOCUMENTS, {"application_id": application.id}))
 
 
 def _facts(
@@ -225,6 +228,7 @@ def _acting_role(user: User, plan: Plan) -> str:
 
 
 def _decide(
+    defn: ProgramDefinition,
     application: Application,
     plan: Plan,
     user: User,
@@ -232,17 +236,18 @@ def _decide(
     documents: list[Document],
 ) -> Decision:
     now = utcnow()
-    task = db.session.scalar(
-        sa.select(StageTask).where(
-            StageTask.application_id == application.id, StageTask.completed_dt.is_(None)
-        )
-    )
+    task = None
+    if task_for(defn.stage(plan.from_stage)) is not None:  # only such a stage has a task open
+        task = db.session.scalar(_OPEN_TASK, {"application_id": application.id})
     if task is not None:
         task.completed_dt, task.completed_by_user_id, task.action = (
             now,
             user.id,
             plan.transition.action,
         )
+    if plan.to_stage in defn.revision_stages and ctx.reason:
+        application.revision_note = ctx.reason
+        application.revision_deadline = _as_date(ctx.fields.get("deadline"))
     frozen = freeze(application, documents)
     decision = Decision(
         application_id=application.id,
@@ -257,11 +262,9 @@ def _decide(
         fields=_jsonable(ctx.fields),
         answers_digest=frozen["answers_digest"],
         documents_digest=frozen["documents_digest"],
+        created_dt=now,
     )
     db.session.add(decision)
-    if plan.to_stage in definition_of(application).revision_stages and ctx.reason:
-        application.revision_note = ctx.reason
-        application.revision_deadline = _as_date(ctx.fields.get("deadline"))
     db.session.flush()
     return decision
 
@@ -280,19 +283,25 @@ def _as_date(value: Any) -> date | None:
 
 
 def _open_task(application: Application, plan: Plan) -> StageTask | None:
+    """The next stage's task: one INSERT … RETURNING, the agency id looked up inside it."""
     if plan.task is None:
         return None
-    agency = agency_by_code(plan.task.agency) if plan.task.agency else None
-    task = StageTask(
-        application_id=application.id,
-        stage=plan.to_stage,
-        agency_id=agency.id if agency else None,
-        role=plan.task.role,
-        due_dt=utcnow() + timedelta(days=plan.task.sla_days),
+    agency_id = (
+        sa.select(Agency.id).where(Agency.code == plan.task.agency).scalar_subquery()
+        if plan.task.agency
+        else None
     )
-    db.session.add(task)
-    db.session.flush()
-    return task
+    now = utcnow()
+    return db.session.scalars(
+        sa.insert(StageTask).values(
+            application_id=application.id,
+            stage=plan.to_stage,
+            agency_id=agency_id,
+            role=plan.task.role,
+            created_dt=now,
+            due_dt=now + timedelta(days=plan.task.sla_days),
+        ).returning(StageTask)
+    ).one()
 
 
 def _audit(application: Application, decision: Decision) -> None:

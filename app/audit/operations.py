@@ -11,6 +11,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import g, has_request_context
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit import keys
 from app.audit.chain import (
@@ -32,20 +34,40 @@ _SIXTEEN_DIGITS = re.compile(r"(?<![0-9A-Za-z])(\d{4})\d{8}(\d{4})(?![0-9A-Za-z]
 MASK = "\\1" + "\u2022" * 8 + "\\2"
 
 
-def _lock_chain() -> None:
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK_ID)))
+def _locked_head() -> tuple[int, str, datetime | None]:
+    """Take the chain's lock (held to the end of the transaction) and read the last event.
 
-
-def _head() -> tuple[int, str, datetime | None]:
-    row = db.session.execute(
-        sa.select(AuditEvent.seq, AuditEvent.hash, AuditEvent.occurred_dt)
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    ).first()
+    PostgreSQL: one call of ``audit_chain_head`` (migration 0006), which reads *after* the lock
+    is granted. SQLite has no concurrent writers to serialise; it just reads.
+    """
+    if _on_postgresql():
+        row = db.session.execute(_HEAD_LOCKED, {"lock_id": CHAIN_LOCK_ID}).first()
+    else:
+        row = db.session.execute(
+            sa.select(AuditEvent.seq, AuditEvent.hash, AuditEvent.occurred_dt)
+            .order_by(AuditEvent.seq.desc())
+            .limit(1)
+        ).first()
     if row is None:
         return 0, GENESIS_HASH, None
     return row.seq, row.hash, row.occurred_dt
+
+
+def _on_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+_EVENTS = AuditEvent.__table__
+_HEAD_LOCKED = sa.text("SELECT seq, hash, occurred_dt FROM audit_chain_head(:lock_id)").columns(
+    _EVENTS.c.seq, _EVENTS.c.hash, _EVENTS.c.occurred_dt)
+_EVENT_COLUMNS = tuple(c.name for c in _EVENTS.columns)
+# the event and the decision's link to it in one statement (a data-modifying CTE, PostgreSQL);
+# only constant column names go into the text, every value is bound
+_INSERT_LINKED = sa.text(
+    f"WITH appended AS (INSERT INTO {_EVENTS.name} ({', '.join(_EVENT_COLUMNS)}) "  # noqa: S608
+    f"VALUES ({', '.join(':' + c for c in _EVENT_COLUMNS)}) RETURNING seq) "
+    "UPDATE decisions SET audit_seq = (SELECT seq FROM appended) WHERE id = :decision_id"
+).bindparams(*(sa.bindparam(c, type_=_EVENTS.c[c].type) for c in _EVENT_COLUMNS))
 
 
 def scrub(value: Any) -> Any:
@@ -80,8 +102,20 @@ def record(
     ``summary`` must be JSON data; NIK-shaped values in it or in ``reason`` are masked. Identify
     people by id or blind index, never by plaintext NIK.
     """
-    _lock_chain()
-    last_seq, last_hash, last_dt = _head()
+    event = _next_event(
+        action, actor=actor, actor_role=actor_role, agency_code=agency_code,
+        program_key=program_key, object_type=object_type, object_id=object_id,
+        object_version=object_version, summary=summary, reason=reason,
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def _next_event(action: str, *, actor: Any, summary: dict[str, Any] | None,
+                reason: str | None, object_id: Any, **columns: Any) -> AuditEvent:
+    """The next event of the chain (not yet stored), with the chain locked until commit."""
+    last_seq, last_hash, last_dt = _locked_head()
     now = utcnow()
     if last_dt is not None and now < last_dt:
         now = last_dt  # the chain's clock never runs backwards
@@ -89,22 +123,19 @@ def record(
         "seq": last_seq + 1,
         "occurred_dt": now,
         "actor_user_id": getattr(actor, "id", actor),
-        "actor_role": actor_role,
-        "agency_code": agency_code,
-        "program_key": program_key,
+        "actor_role": columns["actor_role"],
+        "agency_code": columns["agency_code"],
+        "program_key": columns["program_key"],
         "action": action,
-        "object_type": object_type,
+        "object_type": columns["object_type"],
         "object_id": None if object_id is None else str(object_id),
-        "object_version": object_version,
+        "object_version": columns["object_version"],
         "summary": scrub(summary or {}),
         "reason": scrub(reason),
         "request_id": g.get("request_id") if has_request_context() else None,
         "prev_hash": last_hash,
     }
-    event = AuditEvent(**fields, hash=event_hash(fields))
-    db.session.add(event)
-    db.session.flush()
-    return event
+    return AuditEvent(**fields, hash=event_hash(fields))
 
 
 def acting_role(actor: Any) -> tuple[str | None, str | None]:
@@ -175,7 +206,7 @@ def record_decision(
 
     The verifier requires the event named by ``audit_seq`` to carry the decision's id and digests.
     """
-    event = record(
+    event = _next_event(
         f"decision.{decision.action}", actor=decision.actor_user_id,
         actor_role=decision.actor_role, agency_code=agency_code,
         program_key=application.program_key, object_type="application",
@@ -190,8 +221,16 @@ def record_decision(
         },
         reason=decision.reason,
     )
-    decision.audit_seq = event.seq
-    db.session.flush()
+    if _on_postgresql():  # event and link in one round trip; the session then holds both
+        values = {c: getattr(event, c) for c in _EVENT_COLUMNS}
+        db.session.execute(_INSERT_LINKED, {**values, "decision_id": decision.id})
+        make_transient_to_detached(event)
+        db.session.add(event)
+        set_committed_value(decision, "audit_seq", event.seq)
+    else:
+        db.session.add(event)
+        decision.audit_seq = event.seq
+        db.session.flush()
     return event
 
 
@@ -203,8 +242,7 @@ def latest_checkpoint() -> AuditCheckpoint | None:
 
 def make_checkpoint() -> AuditCheckpoint | None:
     """Sign the current chain head (None for an empty chain; the same head is signed once)."""
-    _lock_chain()
-    seq, head_hash, _ = _head()
+    seq, head_hash, _ = _locked_head()
     if seq == 0:
         return None
     latest = latest_checkpoint()

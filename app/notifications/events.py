@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 
 from app.accounts.models import RoleAssignment, User
 from app.accounts.roles import APPROVER
@@ -34,14 +35,19 @@ def applicant_recipients(application: Application) -> list[User]:
     return [u for u in (db.session.get(User, i) for i in ids if i) if u and u.is_active]
 
 
+#: built once: a module-level statement's cache key is computed once, not per call
+_AGENCY_USERS = (
+    sa.select(User)
+    .join(RoleAssignment, RoleAssignment.user_id == User.id)
+    .where(RoleAssignment.agency_id == sa.bindparam("agency_id"),
+           RoleAssignment.role == sa.bindparam("role"), User.is_active)
+    .order_by(User.id)
+    .options(lazyload(User.roles))  # recipients need address and preferences, not their roles
+)
+
+
 def agency_users(agency_id: int, role: str) -> list[User]:
-    query = (
-        sa.select(User)
-        .join(RoleAssignment, RoleAssignment.user_id == User.id)
-        .where(RoleAssignment.agency_id == agency_id, RoleAssignment.role == role, User.is_active)
-        .order_by(User.id)
-    )
-    return list(db.session.scalars(query).unique())
+    return list(db.session.scalars(_AGENCY_USERS, {"agency_id": agency_id, "role": role}).unique())
 
 
 def agency_heads(agency_id: int) -> list[User]:

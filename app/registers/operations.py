@@ -238,15 +238,14 @@ def _finish(batch: RegisterImport, report: ImportReport, actor) -> None:
     )
 
 
+_LISTED = sa.select(RegisterEntry.id).where(
+    RegisterEntry.register == sa.bindparam("register"),
+    RegisterEntry.key_kind == sa.bindparam("kind"),
+    RegisterEntry.key_value == sa.bindparam("value"),
+)
+
+
 def is_listed(register: str, kind: str, value: str) -> bool:
     """Exact look-up; ``value`` is a blind index for NIK/KK, the plain number for NSPP."""
-    return (
-        db.session.scalar(
-            sa.select(RegisterEntry.id).where(
-                RegisterEntry.register == register,
-                RegisterEntry.key_kind == kind,
-                RegisterEntry.key_value == value,
-            )
-        )
-        is not None
-    )
+    found = db.session.scalar(_LISTED, {"register": register, "kind": kind, "value": value})
+    return found is not None

@@ -368,3 +368,15 @@ def test_evaluation_never_raises(x, today, fiscal_year, answers):
             assert result.outcome in ("pass", "fail", "unknown")
             assert isinstance(result.reason["id"], str) and result.reason["id"]
             assert isinstance(result.reason["en"], str) and result.reason["en"]
+
+
+@pytest.mark.parametrize("answers", [{"pupil_count": 8}, {"pupil_count": 12}, {}])
+def test_result_to_dict_is_the_dataclass_as_plain_data(answers):
+    """``to_dict`` is what is stored for auditors; it must say what ``asdict`` would."""
+    from dataclasses import asdict
+
+    spec = {"fact": "answers.pupil_count", "op": "gte", "value": 10}
+    result = evaluate_rules([rule(spec, hint={"id": "Tambah", "en": "Add"})],
+                            {"answers": answers})[0]
+    assert result.to_dict() == asdict(result)
+    assert result.to_dict()["message"] is not result.message

@@ -1,0 +1,29 @@
+"""The benchmark's round-trip floor arithmetic (bench/submit.py): how many database round trips a
+bare handler can make and still reach the submit target."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.submit import floor_points, round_trips_at
+
+
+def test_linear_cost_is_solved_for_the_target():
+    # fixed work 1, each round trip 0.1: ratio = 1 / (1 + 0.1 (n - 1)) -> 0.5 at n = 11
+    curve = {n: 1 / (1 + 0.1 * (n - 1)) for n in (1, 6, 12, 18)}
+    assert round_trips_at(curve, 0.5) == pytest.approx(11, abs=0.05)
+
+
+def test_noisy_points_give_the_least_squares_answer():
+    curve = {1: 1.02, 6: 0.64, 12: 0.47, 18: 0.35}
+    assert 9 < round_trips_at(curve, 0.5) < 12
+
+
+@pytest.mark.parametrize("curve", [{}, {5: 0.5}, {1: 0.5, 9: 0.6}, {3: 0.4, 0: 0.0}])
+def test_no_answer_without_a_falling_line(curve):
+    assert round_trips_at(curve, 0.5) is None
+
+
+def test_points_include_one_and_the_real_count():
+    assert floor_points(18) == [1, 6, 12, 18]
+    assert floor_points(6) == [1, 6, 12]
