@@ -10,6 +10,7 @@ The baseline is ``bench/baseline.py`` under the same gunicorn settings, same cli
 
 from __future__ import annotations
 
+import statistics
 import time
 
 from bench.client import Recorder, log_in, run_threads, token_of
@@ -135,6 +136,23 @@ def compare(real: dict, bare: dict, floors: dict[int, dict] | None = None,
         result["floor_ratio"] = round(curve.get(statements, 0.0), 3)
         result["floor_curve"] = {str(n): round(r, 3) for n, r in sorted(curve.items())}
         result["round_trips_at_target"] = round_trips_at(curve, TARGET)
+    return result
+
+
+def combine_rounds(rounds: list[dict]) -> dict:
+    """The round with the median throughput ratio (its figures stay consistent with each
+    other), every round's ratio, and the floor curve as the median of each point."""
+    ordered = sorted(rounds, key=lambda r: r["throughput_ratio"])
+    result = dict(ordered[len(ordered) // 2])
+    result["rounds"] = [r["throughput_ratio"] for r in rounds]
+    curves = [r["floor_curve"] for r in rounds if "floor_curve" in r]
+    if curves:
+        points = sorted({int(n) for curve in curves for n in curve})
+        median = {n: statistics.median(c[str(n)] for c in curves if str(n) in c) for n in points}
+        result["floor_curve"] = {str(n): round(v, 3) for n, v in median.items()}
+        result["floor_rounds"] = curves
+        result["round_trips_at_target"] = round_trips_at(median, TARGET)
+    result["met"] = result["met"] and all(r["submit"]["errors"] == 0 for r in rounds)
     return result
 
 

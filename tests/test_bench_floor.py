@@ -27,3 +27,18 @@ def test_no_answer_without_a_falling_line(curve):
 def test_points_include_one_and_the_real_count():
     assert floor_points(18) == [1, 6, 12, 18]
     assert floor_points(6) == [1, 6, 12]
+
+
+def test_rounds_combine_to_the_median_round_and_median_curve():
+    from bench.submit import combine_rounds
+
+    def round_(ratio, floor6, errors=0):
+        return {"throughput_ratio": ratio, "met": ratio >= 0.5, "submit": {"errors": errors},
+                "floor_curve": {"1": 1.0, "6": floor6}}
+
+    combined = combine_rounds([round_(0.2, 0.7), round_(0.6, 0.8), round_(0.55, 0.6)])
+    assert combined["throughput_ratio"] == 0.55 and combined["met"]
+    assert combined["rounds"] == [0.2, 0.6, 0.55]
+    assert combined["floor_curve"] == {"1": 1.0, "6": 0.7}
+    failing = combine_rounds([round_(0.6, 0.7), round_(0.6, 0.7, errors=1), round_(0.7, 0.7)])
+    assert not failing["met"]  # an error in any round fails the benchmark
