@@ -26,6 +26,7 @@ from app.api import (  # noqa: E402,F401  (route registration)
     audit,
     docs,
     finance,
+    nominations,
     programs,
     registers,
     review,

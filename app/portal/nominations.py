@@ -138,11 +138,16 @@ def _existing_person(nik: str) -> Person | None:
         sa.select(Person).where(Person.nik_bidx == pii.blind_index(nik, purpose="nik")))
 
 
-def _nominated_this_year(person: Person, fiscal_year: int) -> Application | None:
+def _nominated_this_year(person: Person, fiscal_year: int, *, besides: int,
+                         ) -> Application | None:
+    """A live nomination of the person this fiscal year other than application ``besides``.
+    (Without excluding it, the database may return the new draft itself first, and a
+    second nomination of the same NIK would go through.)"""
     return db.session.scalar(sa.select(Application).where(
         Application.person_id == person.id, Application.program_key == PROGRAM,
-        Application.fiscal_year == fiscal_year,
-        sa.or_(Application.outcome.is_(None), Application.outcome.not_in(UNSUCCESSFUL))))
+        Application.fiscal_year == fiscal_year, Application.id != besides,
+        sa.or_(Application.outcome.is_(None), Application.outcome.not_in(UNSUCCESSFUL)))
+        .order_by(Application.id).limit(1))
 
 
 def nominate(operator: User, values: dict[str, Any]) -> Application:
@@ -158,8 +163,8 @@ def nominate(operator: User, values: dict[str, Any]) -> Application:
                                        holder_name=values["full_name"], person=person)
     application = applications.create_draft(PROGRAM, owner=operator, person=person,
                                             nominated_by=operator)
-    earlier = _nominated_this_year(person, application.fiscal_year)
-    if earlier is not None and earlier.id != application.id:
+    earlier = _nominated_this_year(person, application.fiscal_year, besides=application.id)
+    if earlier is not None:
         raise RowRefused(_l("NIK ganda: sudah diusulkan tahun anggaran %(year)s (%(number)s).",
                             year=application.fiscal_year, number=earlier.number))
     applications.update_answers(application, operator, {"pupil_count": values["pupil_count"]})

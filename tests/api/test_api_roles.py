@@ -36,6 +36,7 @@ TABLE = [
                                                             "401 200 404 403 403 403 403 403"),
     ("POST", "/applications/{app}/transitions", "verify", "submitted",
                                                             "401 409 404 200 403 403 403 403"),
+    ("POST", "/nominations", "nominate", "draft",           "401 403 201 403 403 403 403 403"),
     ("GET", "/review/queue", None, "submitted",             "401 403 403 200 200 200 403 403"),
     ("GET", "/disbursements", None, "tranche",              "401 403 403 403 403 200 403 403"),
     ("POST", "/disbursements/{disbursement}/record", "record", "tranche",
@@ -61,6 +62,10 @@ def _request(kind: str | None, world) -> dict:
                               "land_status_clear", "bank_account_matches")}}}},
         "record": {"json": {"transfer_date": "2026-03-02", "transfer_reference": "SP2D-0001"}},
         "fail": {"json": {"reason": "Rekening tidak aktif", "deadline": "2099-01-31"}},
+        "nominate": {"json": {"full_name": "Ahmad Fauzi", "nik": "3603011201850001",
+                              "address": "Kp. Cangkudu", "teaching_since": "2015-07-01",
+                              "pupil_count": 25, "is_civil_servant": False,
+                              "has_fixed_income": False}},
     }
     if kind == "upload":
         import io
