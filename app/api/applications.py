@@ -32,10 +32,12 @@ from app.applications.effects import EffectError
 from app.applications.eligibility import passed, precheck
 from app.applications.models import Application, Decision, Document, StageTask
 from app.applications.permissions import can_view_application, is_applicant_of
+from app.common.identifiers import IdentifierError, normalize_bank_account
 from app.extensions import db
 from app.organizations.models import Organization, Person
+from app.organizations.operations import ProfileError
 from app.portal import operations as portal_ops
-from app.portal.permissions import can_apply_as, can_fill_application
+from app.portal.permissions import can_act_as_applicant, can_apply_as, can_fill_application
 from app.programs.budget import BudgetExceeded
 from app.programs.registry import registry
 from app.staff import operations as staff_ops
@@ -133,6 +135,24 @@ class TransitionIn(In):
 class UploadForm(In):
     doc_type: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
     file: Any = Field(None, description="The file (PDF, JPG or PNG as the program accepts)")
+
+
+class BankAccountIn(In):
+    bank_name: Annotated[str, StringConstraints(min_length=2, max_length=80)]
+    number: Annotated[str, StringConstraints(max_length=40)] = Field(
+        description="10-16 digits (spaces, dots and dashes are removed); stored encrypted")
+    holder_name: Annotated[str, StringConstraints(min_length=2, max_length=150)] = Field(
+        description="Must match the applicant's name as written in the bank book")
+
+
+class BankAccountOut(Out):
+    id: int
+    bank_name: str
+    holder_name: str
+    number_last4: str = Field(description="The rest of the number is never returned")
+    status: str
+    is_current: bool
+    created_dt: datetime
 
 
 class TaskOut(Out):
@@ -418,6 +438,33 @@ def withdraw_application(user, application_id: int, body: WithdrawIn, if_match: 
     application = viewable(user, application_id)
     return fired(application, fire(application, "withdraw", user, reason=body.reason,
                                    seen_version=if_match))
+
+
+@api.operation("PUT", "/applications/<int:application_id>/bank-account",
+               summary="Correct the bank account", tags=("applications",),
+               roles=APPLICANT_ROLES, body=BankAccountIn, response=BankAccountOut,
+               idempotent=True, errors=(409,))
+def correct_bank_account(user, application_id: int, body: BankAccountIn):
+    """Record a new current account for the applicant, where the stage allows it (the
+    agreement, or after BPKAD reports a failed transfer). The earlier account stays on
+    record; the transfer is retried to the new one once finance confirms it."""
+    application = viewable(user, application_id)
+    if not can_act_as_applicant(user, application):
+        raise ApiProblem(403)
+    stage = workflow.definition_of(application).stage(application.stage)
+    if "correct_bank_account" not in stage.applicant_may:
+        raise ApiProblem(409, "Rekening tidak dapat diubah pada tahap ini.",
+                         code="not_correctable")
+    try:
+        number = normalize_bank_account(body.number)
+    except IdentifierError as err:
+        raise _body_error("number", err.message_en, err.message_id) from None
+    try:
+        account = portal_ops.correct_bank_account(application, user, bank_name=body.bank_name,
+                                                  number=number, holder_name=body.holder_name)
+    except ProfileError as refused:
+        raise _body_error(refused.field or "holder_name", str(refused), str(refused)) from None
+    return BankAccountOut.model_validate(account, from_attributes=True), 200
 
 
 @api.operation("GET", "/applications/<int:application_id>/history", summary="Decision history",

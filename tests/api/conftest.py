@@ -98,9 +98,9 @@ def submit(world: World):
     return world.draft
 
 
-def to_first_tranche(world: World):
-    """Submitted, verified, surveyed, recommended, approved, signed and countersigned: the
-    first tranche is pending at BPKAD."""
+def to_agreement(world: World):
+    """Submitted, verified, surveyed, recommended and approved: the applicant signs the
+    agreement (and may still correct the bank account)."""
     application, users = submit(world), world.users
     bappeda = quick_staff("reviewer", "BAPPEDA")
     act(application, "verify", users["reviewer"])
@@ -108,6 +108,12 @@ def to_first_tranche(world: World):
     act(application, "complete_survey", bappeda)
     act(application, "recommend", bappeda)
     act(application, "approve", users["approver"])
+    return application
+
+
+def to_first_tranche(world: World):
+    """Past the agreement, signed and countersigned: the first tranche is pending at BPKAD."""
+    application, users = to_agreement(world), world.users
     attach_for_stage(application, users["applicant"], stage="agreement")
     act(application, "sign", users["applicant"])
     act(application, "countersign", users["approver"])

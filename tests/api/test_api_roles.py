@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import ROLES, pending_disbursement, submit, to_first_tranche
+from tests.api.conftest import (
+    ROLES,
+    pending_disbursement,
+    submit,
+    to_agreement,
+    to_first_tranche,
+)
 from tests.support.programs import PDF
 
 #: anonymous applicant village_operator reviewer approver finance auditor admin
@@ -36,6 +42,10 @@ TABLE = [
                                                             "401 200 404 403 403 403 403 403"),
     ("POST", "/applications/{app}/transitions", "verify", "submitted",
                                                             "401 409 404 200 403 403 403 403"),
+    ("PUT", "/applications/{app}/bank-account", "bank", "agreement",
+                                                            "401 200 404 403 403 403 403 403"),
+    ("PUT", "/applications/{app}/bank-account", "bank", "draft",
+                                                            "401 409 404 403 403 403 403 403"),
     ("POST", "/nominations", "nominate", "draft",           "401 403 201 403 403 403 403 403"),
     ("GET", "/review/queue", None, "submitted",             "401 403 403 200 200 200 403 403"),
     ("GET", "/disbursements", None, "tranche",              "401 403 403 403 403 200 403 403"),
@@ -62,6 +72,8 @@ def _request(kind: str | None, world) -> dict:
                               "land_status_clear", "bank_account_matches")}}}},
         "record": {"json": {"transfer_date": "2026-03-02", "transfer_reference": "SP2D-0001"}},
         "fail": {"json": {"reason": "Rekening tidak aktif", "deadline": "2099-01-31"}},
+        "bank": {"json": {"bank_name": "Bank BJB", "number": "0012-3456-7890",
+                          "holder_name": world.organization.name}},
         "nominate": {"json": {"full_name": "Ahmad Fauzi", "nik": "3603011201850001",
                               "address": "Kp. Cangkudu", "teaching_since": "2015-07-01",
                               "pupil_count": 25, "is_civil_servant": False,
@@ -82,6 +94,8 @@ def _request(kind: str | None, world) -> dict:
 def _prepare(state: str, world):
     if state == "submitted":
         return submit(world), None
+    if state == "agreement":
+        return to_agreement(world), None
     if state == "tranche":
         application = to_first_tranche(world)
         return application, pending_disbursement(application)

@@ -73,6 +73,8 @@ ACCESS: AccessTable = {
     # the owner withdraws first; the file's agencies then learn only "already closed" (409)
     "api.withdraw_application": ("queued", APPLICANT_AND_FILE),
     "api.fire_transition": ("submitted", APPLICANT_AND_FILE),
+    # the owner is let through to the stage check (409 where the stage allows no correction)
+    "api.correct_bank_account": ("approved", OWNER),
     "api.fail_transfer": ("approved", frozenset({"agency_finance"})),
     "api.record_transfer": ("approved", frozenset({"agency_finance"})),
     "api.get_statistics": ("submitted", EVERYONE),  # public aggregate figures, no object
@@ -87,6 +89,9 @@ API_BODIES = {
         key: True for key in ("nspp_valid", "salafi_confirmed", "legal_docs_valid",
                               "land_status_clear", "bank_account_matches")}}}},
     "api.withdraw_application": lambda: {"json": {"reason": "Tidak jadi mengajukan"}},
+    "api.correct_bank_account": lambda: {"json": {"bank_name": "Bank BJB",
+                                                  "number": "0012345678",
+                                                  "holder_name": "Pemilik Rekening"}},
     "api.fail_transfer": lambda: {"json": {
         "reason": "Rekening tidak aktif",
         "deadline": (date.today() + timedelta(days=14)).isoformat()}},
