@@ -129,6 +129,14 @@ def revision_due(application: Application) -> Rows:
     return _about(application, key, "revision_due", deadline=deadline)
 
 
+def revision_lapsed(application: Application, users: Iterable[User]) -> Rows:
+    """To the agency: the applicant let the revision deadline pass without resubmitting."""
+    deadline = _iso(application.revision_deadline)
+    key = f"reminder:revision:{application.id}:{deadline}:lapsed"
+    return notify(key, "revision_lapsed", users, context={"deadline": deadline},
+                  application_id=application.id)
+
+
 def _report_application(report: Report) -> Application:
     return db.session.get(Application, report.application_id)
 

@@ -22,6 +22,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.notifications import events
 from app.notifications.settings import setting
+from app.programs.registry import registry
 
 BATCH = 500
 OPEN_REPORT = ("due", "returned")
@@ -61,18 +62,55 @@ def escalate_overdue_tasks(now: datetime) -> int:
     return len(tasks)
 
 
+def _in_revision() -> sa.ColumnElement[bool]:
+    """Back with the applicant now. (``returned_from`` and the deadline stay on the row after
+    the resubmission, so the stage is what says the applicant still has to act.)"""
+    stages = sorted(set().union(*(d.revision_stages for d in registry().current_definitions())))
+    return sa.and_(Application.returned_from.is_not(None), Application.outcome.is_(None),
+                   Application.stage.in_(stages))
+
+
 def remind_revision_deadlines(now: datetime) -> int:
     """Applications back with the applicant whose deadline is near; the event key dedups."""
     today = _today(now)
     horizon = today + timedelta(days=setting("NOTIFY_REVISION_REMIND_DAYS"))
     query = sa.select(Application).where(
-        Application.returned_from.is_not(None),
-        Application.outcome.is_(None),
-        Application.revision_deadline.between(today, horizon),
+        _in_revision(), Application.revision_deadline.between(today, horizon),
     ).order_by(Application.id).limit(BATCH)
     sent = sum(bool(events.revision_due(a)) for a in db.session.scalars(query))
     db.session.commit()
     return sent
+
+
+def notify_revision_lapsed(now: datetime) -> int:
+    """Revision deadlines that passed without a resubmission: the agency that sent the
+    application back is told once (the event key dedups); what follows is its decision, the
+    date itself moves nothing. Deadlines up to NOTIFY_REVISION_LAPSED_DAYS back are looked at,
+    so the sweep stays small however many old ones there are."""
+    today = _today(now)
+    since = today - timedelta(days=setting("NOTIFY_REVISION_LAPSED_DAYS"))
+    query = sa.select(Application).where(
+        _in_revision(), Application.revision_deadline.between(since, today - timedelta(days=1)),
+    ).order_by(Application.id).limit(BATCH)
+    sent = sum(bool(events.revision_lapsed(a, _returned_by(a)))
+               for a in db.session.scalars(query))
+    db.session.commit()
+    return sent
+
+
+def _returned_by(application: Application) -> list[User]:
+    """Whoever works the stage that sent the application back (its agency and role)."""
+    from app.agencies.operations import agency_by_code
+    from app.applications.workflow import definition_of
+
+    defn = definition_of(application)
+    if not defn.has_stage(application.returned_from):
+        return []
+    stage = defn.stage(application.returned_from)
+    agency = agency_by_code(stage.agency) if stage.agency else None
+    if agency is None or stage.role is None:
+        return []
+    return events.agency_users(agency.id, stage.role)
 
 
 def _open_reports() -> sa.Select:
@@ -105,6 +143,7 @@ SWEEPS: dict[str, Callable[[datetime], int]] = {
     "task_overdue": remind_overdue_tasks,
     "task_escalated": escalate_overdue_tasks,
     "revision_due": remind_revision_deadlines,
+    "revision_lapsed": notify_revision_lapsed,
     "report_due": remind_reports_due,
     "report_overdue": notify_reports_overdue,
 }

@@ -43,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     # days before a revision deadline / report due date that the reminder goes out
     "NOTIFY_REVISION_REMIND_DAYS": 2,
     "NOTIFY_REPORT_REMIND_DAYS": 7,
+    # a passed revision deadline is reported to the agency by sweeps within this many days
+    "NOTIFY_REVISION_LAPSED_DAYS": 7,
     # hours past an SLA due time before the agency head is told
     "NOTIFY_ESCALATE_AFTER_HOURS": 48,
     # local (Asia/Jakarta) hour of the reviewers' daily digest

@@ -47,13 +47,42 @@ def test_a_long_overdue_task_is_escalated_to_the_agency_head_once(world):
     assert sent_to("task_overdue") == [world.reviewer.id]
 
 
-def test_a_near_revision_deadline_reminds_the_applicant_once(world):
-    world.application.returned_from = "admin_verification"
-    world.application.revision_deadline = utcnow().astimezone(JAKARTA).date() + timedelta(days=1)
+def sent_back(world, *, days: int, stage: str = "revision") -> None:
+    """The application was returned by DISKOPUM's verification; deadline ``days`` from today."""
+    world.application.stage, world.application.returned_from = stage, "admin_verification"
+    world.application.revision_deadline = (utcnow().astimezone(JAKARTA).date()
+                                           + timedelta(days=days))
     db.session.commit()
+
+
+def test_a_near_revision_deadline_reminds_the_applicant_once(world):
+    sent_back(world, days=1)
     assert reminders.sweep()["revision_due"] == 1
     assert reminders.sweep()["revision_due"] == 0
     assert sent_to("revision_due") == [world.owner.id]
+    assert sent_to("revision_lapsed") == []
+
+
+def test_a_passed_revision_deadline_is_told_to_the_agency_that_sent_it_back_once(world):
+    sent_back(world, days=-1)
+    first, second = reminders.sweep(), reminders.sweep()
+    assert (first["revision_lapsed"], second["revision_lapsed"]) == (1, 0)
+    assert sent_to("revision_lapsed") == [world.reviewer.id]
+    assert sent_to("revision_due") == []  # the applicant's reminder was for before the date
+    assert world.application.stage == "revision"  # the date itself moves nothing
+
+
+@pytest.mark.parametrize("days", [1, -1])
+def test_after_the_resubmission_neither_reminder_goes_out(world, days):
+    # returned_from and the deadline stay on the row; the stage says it is back with the agency
+    sent_back(world, days=days, stage="admin_verification")
+    result = reminders.sweep()
+    assert (result["revision_due"], result["revision_lapsed"]) == (0, 0)
+
+
+def test_a_deadline_older_than_the_window_is_left_alone(world):
+    sent_back(world, days=-30)
+    assert reminders.sweep()["revision_lapsed"] == 0
 
 
 def test_a_report_is_reminded_before_and_flagged_after_its_due_date_once_each(world):

@@ -23,6 +23,8 @@ CASES = {
     "returned_for_revision": (lambda w: events.returned_for_revision(
         w.application, "Lengkapi foto lokasi usaha.", DEADLINE), "diperbaiki", "corrections"),
     "revision_due": (lambda w: events.revision_due(w.application), "Pengingat", "Reminder"),
+    "revision_lapsed": (lambda w: events.revision_lapsed(w.application, [w.reviewer]),
+                        "terlewati", "passed"),
     "stage_advanced": (lambda w: events.stage_advanced(w.application, "feasibility"),
                        "tahap", "moved"),
     "decided": (lambda w: events.decided(w.application, "rejected", "Kuota kecamatan penuh."),
