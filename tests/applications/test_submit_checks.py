@@ -25,8 +25,10 @@ from tests.support.programs import (
 
 #: statements one SANITREN submission may issue inside ``workflow.fire`` (22 when written; 16 after
 #: parties+account in one query, no open-task look-up at a stage without tasks, the agency id
-#: looked up inside the task INSERT, and the audit lock+head and event+link as one call each)
-SUBMIT_STATEMENT_BUDGET = 17
+#: looked up inside the task INSERT, and the audit lock+head and event+link as one call each).
+#: SQLite (``make test`` without PostgreSQL) inserts identifiers one by one and writes the audit
+#: event and the decision's link separately: two more.
+SUBMIT_STATEMENT_BUDGET = {"postgresql": 17, "sqlite": 19}
 
 
 @pytest.fixture
@@ -117,6 +119,7 @@ def test_submit_stays_within_its_statement_budget(reviewers):
         sa.event.remove(engine, "before_cursor_execute", count)
     db.session.commit()
     assert application.stage == "admin_verification"
-    assert len(statements) <= SUBMIT_STATEMENT_BUDGET, (
-        f"{len(statements)} statements (budget {SUBMIT_STATEMENT_BUDGET}): "
+    budget = SUBMIT_STATEMENT_BUDGET[engine.dialect.name]
+    assert len(statements) <= budget, (
+        f"{len(statements)} statements (budget {budget}): "
         + "; ".join(" ".join(s) for s in statements))
