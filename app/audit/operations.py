@@ -112,8 +112,19 @@ def record(
     return event
 
 
-def _next_event(action: str, *, actor: Any, summary: dict[str, Any] | None,
-                reason: str | None, object_id: Any, **columns: Any) -> AuditEvent:
+def _next_event(
+    action: str,
+    *,
+    actor: Any,
+    actor_role: str | None,
+    agency_code: str | None,
+    program_key: str | None,
+    object_type: str | None,
+    object_id: Any,
+    object_version: int | None,
+    summary: dict[str, Any] | None,
+    reason: str | None,
+) -> AuditEvent:
     """The next event of the chain (not yet stored), with the chain locked until commit."""
     last_seq, last_hash, last_dt = _locked_head()
     now = utcnow()
@@ -123,13 +134,13 @@ def _next_event(action: str, *, actor: Any, summary: dict[str, Any] | None,
         "seq": last_seq + 1,
         "occurred_dt": now,
         "actor_user_id": getattr(actor, "id", actor),
-        "actor_role": columns["actor_role"],
-        "agency_code": columns["agency_code"],
-        "program_key": columns["program_key"],
+        "actor_role": actor_role,
+        "agency_code": agency_code,
+        "program_key": program_key,
         "action": action,
-        "object_type": columns["object_type"],
+        "object_type": object_type,
         "object_id": None if object_id is None else str(object_id),
-        "object_version": columns["object_version"],
+        "object_version": object_version,
         "summary": scrub(summary or {}),
         "reason": scrub(reason),
         "request_id": g.get("request_id") if has_request_context() else None,
