@@ -95,6 +95,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "WA_GATEWAY_TOKEN": os.environ.get("WA_GATEWAY_TOKEN") or None,
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        "UPLOAD_MAX_PIXELS": int(os.environ.get("UPLOAD_MAX_PIXELS", "50000000")),
         "AUDIT_SIGNING_KEY": os.environ.get("AUDIT_SIGNING_KEY") or None,
         "AUDIT_PUBLIC_KEY": os.environ.get("AUDIT_PUBLIC_KEY") or None,
         "PROGRAMS_DIR": os.environ.get("PROGRAMS_DIR") or None,

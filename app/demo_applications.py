@@ -15,14 +15,15 @@ from app.accounts.models import User
 from app.accounts.operations import find_user_by_email
 from app.applications import documents, operations, workflow
 from app.applications.models import Application
+from app.applications.sample_files import blank_pdf, tiny_image
 from app.extensions import db
 from app.organizations.models import BankAccount, Membership, Organization, Person
 from app.programs.models import Program, ProgramBudget
 from app.programs.registry import registry
 from app.registers.models import RegisterEntry
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32 + b"\xff\xd9"
+PDF = blank_pdf()
+JPG = tiny_image("JPEG")
 STAFF = {
     ("reviewer", "KEMENAG"): "verifikator.kemenag@demo.sibantu.id",
     ("reviewer", "BAPPEDA"): "verifikator.bappeda@demo.sibantu.id",

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
+from app.applications.file_checks import DEFAULT_MAX_PIXELS, CheckedFile, FileRefused, check_file
 from app.applications.models import Application, Document
 from app.audit.operations import record
 from app.common.errors import Refusal
@@ -52,7 +53,8 @@ def storage_path(storage_key: str) -> Path:
     return root / storage_key[:2] / storage_key
 
 
-def _check(definition, doc_type: str, content: bytes) -> tuple[str, str]:
+def _check(definition, doc_type: str, content: bytes) -> tuple[str, str, CheckedFile]:
+    """(extension, content type, the checked file to store) or ``DocumentRejected``."""
     requirement = definition.document(doc_type)
     if requirement is None:
         raise DocumentRejected(_l("Jenis dokumen tidak dikenal untuk program ini."))
@@ -67,7 +69,12 @@ def _check(definition, doc_type: str, content: bytes) -> tuple[str, str]:
         allowed = ", ".join(a.upper() for a in requirement.accept)
         # TRANSLATORS: %(types)s lists the accepted file types, e.g. "PDF, JPG".
         raise DocumentRejected(_l("Isi berkas bukan %(types)s yang sah.", types=allowed))
-    return sniffed
+    try:
+        checked = check_file(sniffed[0], content, max_pixels=current_app.config.get(
+            "UPLOAD_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+    except FileRefused as refused:
+        raise DocumentRejected(refused.lazy) from refused
+    return (*sniffed, checked)
 
 
 def attach(
@@ -82,7 +89,8 @@ def attach(
     """Validate and store one file, superseding the current one of the same type. No commit."""
     from app.applications.workflow import definition_of
 
-    _, content_type = _check(definition_of(application), doc_type, content)
+    _, content_type, checked = _check(definition_of(application), doc_type, content)
+    content, meta = checked.content, {**checked.meta, **(meta or {})}
     previous = db.session.scalars(
         sa.select(Document).where(
             Document.application_id == application.id, Document.doc_type == doc_type

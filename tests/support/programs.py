@@ -12,6 +12,7 @@ from app.accounts.models import User
 from app.applications import documents, workflow
 from app.applications import operations as applications
 from app.applications.models import Application
+from app.applications.sample_files import blank_pdf, tiny_image
 from app.common import pii
 from app.db import utcnow
 from app.extensions import db
@@ -20,9 +21,9 @@ from app.programs.models import Program
 from app.registers.models import RegisterEntry
 from tests.support.factories import create_applicant
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64 + b"\xff\xd9"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = blank_pdf()
+JPG = tiny_image("JPEG")
+PNG = tiny_image("PNG")
 _seq = itertools.count(1)
 
 
