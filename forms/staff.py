@@ -350,6 +350,18 @@ class RevealNikForm(FlaskForm):
     pass
 
 
+class NikReasonForm(FlaskForm):
+    """The full-NIK reveal; ``alasan`` is asked of auditors (checked by the view) and audited."""
+
+    alasan = StringField(
+        _l("Alasan pemeriksaan"),
+        validators=[Optional(), Length(max=300, message=_l("Alasan paling banyak 300 karakter."))],
+    )
+
+    def stated_reason(self) -> str:
+        return " ".join((self.alasan.data or "").split())
+
+
 class AssignForm(FlaskForm):
     assignee = SelectField(
         _l("Serahkan kepada"),

@@ -2,6 +2,13 @@
 
 Agency scoping: staff see an application only when their agency takes part in its program;
 auditors see everything and change nothing; applicants see only their own (others → 404).
+
+Full NIK (UU PDP purpose limitation), one policy for every interface: ``nik_reveal_grant``.
+Seeing a file is not a need to see the person's full NIK. Only the agency roles that *work* a
+stage of the application's program (its pinned definition: ``stage.agency`` + ``stage.role``)
+may reveal it, because they check it against the KTP or pay the person; a partner agency that
+only reads the file (DISDIK on Guru Ngaji) may not. An auditor may, but only with a stated
+reason, which goes into the read's audit event. Administrators may not. Every reveal is audited.
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ from app.organizations.permissions import is_member
 from app.programs.registry import registry
 
 STAFF_READ_ROLES = (REVIEWER, APPROVER, FINANCE)
+#: why a full NIK may be shown (``nik_reveal_grant``)
+NIK_SELF, NIK_WORK, NIK_AUDIT = "self", "work", "audit"
 
 
 def is_applicant_of(user: User, application: Application) -> bool:
@@ -54,3 +63,30 @@ def can_edit_application(user: User, application: Application) -> bool:
 def can_view_document(user: User, document) -> bool:
     """Whoever may see the application may download its documents (staff reads are audited)."""
     return can_view_application(user, document.application)
+
+
+def nik_working_roles(application: Application) -> set[tuple[str, str]]:
+    """(agency, role) pairs that work a stage of the application's program."""
+    defn = registry().pinned(application.program_key, application.definition_version)
+    return {(s.agency, s.role) for s in defn.stages if s.agency and s.role}
+
+
+def nik_reveal_grant(user: User, application: Application) -> str | None:
+    """``NIK_SELF``, ``NIK_WORK``, ``NIK_AUDIT`` (a reason must be stated) or None (refused)."""
+    if not user.is_authenticated or application.person_id is None:
+        return None
+    if user.person_id == application.person_id:
+        return NIK_SELF
+    if any(user.has_role(role, agency) for agency, role in nik_working_roles(application)):
+        return NIK_WORK
+    if user.has_role(AUDITOR):
+        return NIK_AUDIT
+    return None
+
+
+def can_reveal_nik(user: User, application: Application) -> bool:
+    return nik_reveal_grant(user, application) is not None
+
+
+def reveal_needs_reason(user: User, application: Application) -> bool:
+    return nik_reveal_grant(user, application) == NIK_AUDIT

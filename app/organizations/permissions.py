@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.accounts.models import User
-from app.accounts.roles import ADMIN, APPROVER, AUDITOR, FINANCE, REVIEWER
+from app.accounts.roles import ADMIN, AUDITOR
 from app.extensions import db
-from app.organizations.models import Membership, Organization, Person
+from app.organizations.models import Membership, Organization
 
 
 def is_member(user: User, organization: Organization | int | None) -> bool:
@@ -32,9 +32,3 @@ def can_view_organization(user: User, organization: Organization) -> bool:
 def can_edit_organization(user: User, organization: Organization) -> bool:
     return is_member(user, organization)
 
-
-def can_read_full_nik(user: User, person: Person) -> bool:
-    """The person themself, and the staff who must verify identity against the KTP."""
-    if user.person_id == person.id:
-        return True
-    return any(user.has_role(role) for role in (REVIEWER, APPROVER, FINANCE, AUDITOR))

@@ -204,11 +204,15 @@ def _bulk_one(item: BulkItem, action: str, user: User, fields, reason) -> BulkRe
     return BulkResult(item.task_id, application, "ok", _("Tersimpan."))
 
 
-def reveal_nik(user: User, person: Person, application: Application) -> str | None:
-    """The full NIK, recorded as a personal-data read (callers check ``can_read_full_nik``)."""
-    record_personal_data_read(
-        user, person, "nik", reason=f"Pemeriksaan berkas {application.number}"
-    )
+def reveal_nik(
+    user: User, person: Person, application: Application, *, stated_reason: str = ""
+) -> str | None:
+    """The full NIK, recorded as a personal-data read with the reason (an auditor's stated
+    reason, else the file's examination). Callers check ``can_reveal_nik``."""
+    reason = f"Pemeriksaan berkas {application.number}"
+    if stated_reason:
+        reason = f"{reason}: {stated_reason}"
+    record_personal_data_read(user, person, "nik", reason=reason)
     return person.reveal_nik()
 
 

@@ -18,9 +18,13 @@ from app.accounts.models import User
 from app.accounts.roles import ADMIN, APPROVER, AUDITOR, FINANCE, REVIEWER
 from app.applications import permissions as application_permissions
 from app.applications.models import Application, Document, StageTask
-from app.applications.permissions import is_agency_staff_of, is_applicant_of
+from app.applications.permissions import (  # noqa: F401  (NIK policy re-exported for views)
+    can_reveal_nik,
+    is_agency_staff_of,
+    is_applicant_of,
+    reveal_needs_reason,
+)
 from app.common.web import require
-from app.organizations.permissions import can_read_full_nik  # noqa: F401  (re-exported)
 
 WORK_ROLES = (REVIEWER, APPROVER, FINANCE)
 READ_ROLES = (*WORK_ROLES, AUDITOR, ADMIN)

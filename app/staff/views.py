@@ -25,15 +25,17 @@ from app.staff.permissions import (
     READ_ROLES,
     WORK_ROLES,
     can_assign,
-    can_read_full_nik,
+    can_reveal_nik,
     can_view_case,
     can_view_document,
     can_work_task,
     for_roles,
+    reveal_needs_reason,
 )
 from forms.staff import (
     ActionForm,
     AssignForm,
+    NikReasonForm,
     QueueFilterForm,
     RevealNikForm,
     action_form,
@@ -43,6 +45,7 @@ from forms.staff import (
 from workflows import Transition
 
 bp = Blueprint("staff", __name__, url_prefix="/staf")
+MIN_REASON = 10  # characters of an auditor's stated reason for a full-NIK reveal
 PAGE_SIZES = (25, 50, 100)
 REFUSED = (workflow.WorkflowRefused, ops.StaffRefused, EffectError, DocumentRejected)
 
@@ -136,6 +139,7 @@ def render_case(
     *,
     forms: dict[str, ActionForm] | None = None,
     revealed_nik: str | None = None,
+    nik_form: NikReasonForm | None = None,
     status: int = 200,
     failed: str | None = None,
 ):
@@ -147,10 +151,11 @@ def render_case(
         case=case,
         application=application,
         revealed_nik=revealed_nik,
-        nik_form=RevealNikForm(),
+        nik_form=nik_form or NikReasonForm(),
         assign_form=assign_form,
         failed=failed,
-        may_reveal=case.person is not None and can_read_full_nik(current_user, case.person),
+        may_reveal=case.person is not None and can_reveal_nik(current_user, application),
+        reveal_needs_reason=reveal_needs_reason(current_user, application),
         regions=filters.region_names(
             {c for c in (application.desa_code, application.kecamatan_code) if c}
         ),
@@ -244,8 +249,16 @@ def act(application_id: int, action: str):
 def reveal_nik(application_id: int):
     application = _case_or_404(application_id)
     person = get_or_404(db.session.get(Person, application.person_id or 0))
-    require(can_read_full_nik(current_user, person) and RevealNikForm().validate_on_submit())
-    nik = ops.reveal_nik(current_user, person, application)
+    form = NikReasonForm()
+    require(can_reveal_nik(current_user, application) and form.is_submitted())
+    if not form.validate():
+        return render_case(application, nik_form=form, status=422)
+    reason = form.stated_reason()
+    if reveal_needs_reason(current_user, application) and len(reason) < MIN_REASON:
+        form.alasan.errors = [_("Sebutkan alasan pemeriksaan (minimal %(n)s karakter).",
+                                n=MIN_REASON)]
+        return render_case(application, nik_form=form, status=422)
+    nik = ops.reveal_nik(current_user, person, application, stated_reason=reason)
     db.session.commit()
     return render_case(application, revealed_nik=nik)
 
