@@ -98,6 +98,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "UPLOAD_MAX_PIXELS": int(os.environ.get("UPLOAD_MAX_PIXELS", "50000000")),
         "AUDIT_SIGNING_KEY": os.environ.get("AUDIT_SIGNING_KEY") or None,
         "AUDIT_PUBLIC_KEY": os.environ.get("AUDIT_PUBLIC_KEY") or None,
+        "AUDIT_CHECKPOINT_DIR": os.environ.get("AUDIT_CHECKPOINT_DIR") or None,
         "PROGRAMS_DIR": os.environ.get("PROGRAMS_DIR") or None,
         "SERVER_NAME_FOR_LINKS": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
     }

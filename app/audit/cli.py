@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from app.audit import keys
+from app.audit import keys, outside
 from app.audit.exports import write_csv, write_xlsx
+from app.audit.models import AuditCheckpoint
 from app.audit.operations import make_checkpoint
 from app.audit.queries import AuditFilter
 from app.audit.verify import verify_chain
@@ -22,10 +24,20 @@ audit_cli = click.Group("audit", help="Tamper-evident audit trail: verify, check
 
 @audit_cli.command("verify")
 @click.option("--batch", default=5000, show_default=True, help="rows fetched per round trip")
+@click.option("--checkpoint", "checkpoint_paths", multiple=True,
+              type=click.Path(exists=True, path_type=Path),
+              help="a file (or directory of *.txt files) of signed checkpoints kept outside "
+                   "the database; repeatable")
 @with_appcontext
-def verify(batch: int) -> None:
+def verify(batch: int, checkpoint_paths: tuple[Path, ...]) -> None:
     """Check the whole chain, decisions and checkpoints; exit 1 naming the first broken seq."""
-    result = verify_chain(db.session, batch=batch)
+    try:
+        kept_outside = outside.read_paths(checkpoint_paths)
+    except outside.OutsideCheckpointError as exc:
+        raise click.BadParameter(str(exc), param_hint="--checkpoint") from exc
+    if checkpoint_paths and not kept_outside:
+        raise click.BadParameter("no checkpoint line found", param_hint="--checkpoint")
+    result = verify_chain(db.session, batch=batch, outside=kept_outside)
     if result.ok:
         click.echo(result.describe())
         return
@@ -34,18 +46,33 @@ def verify(batch: int) -> None:
 
 
 @audit_cli.command("checkpoint")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="also append the checkpoint line to this file (a copy kept outside)")
 @with_appcontext
-def checkpoint() -> None:
+def checkpoint(output: Path | None) -> None:
     """Sign the current chain head with AUDIT_SIGNING_KEY and store the checkpoint."""
     made = make_checkpoint()
     db.session.commit()
     if made is None:
         click.echo("The audit chain is empty: nothing to sign.")
         return
-    click.echo(
-        f"checkpoint seq={made.seq} head_hash={made.head_hash} key_id={made.key_id} "
-        f"signature={made.signature}"
-    )
+    if output is not None:
+        outside.append_line(output, made)
+    click.echo(outside.line_of(made))
+
+
+@audit_cli.command("checkpoint-export")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="file to write (standard output without it)")
+@with_appcontext
+def checkpoint_export(output: Path | None) -> None:
+    """Write every stored checkpoint, one line each, for a copy kept outside the database."""
+    rows = db.session.scalars(sa.select(AuditCheckpoint).order_by(AuditCheckpoint.seq))
+    text = "".join(outside.line_of(row) + "\n" for row in rows)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
 
 
 @audit_cli.command("keygen")
@@ -107,8 +134,6 @@ def export(fmt: str, output: Path | None, program: str | None, agency: str | Non
 @with_appcontext
 def decision_file(number: str, output: Path) -> None:
     """Print the decision file (PDF) of the application with this number."""
-    import sqlalchemy as sa
-
     from app.applications.models import Application
     from app.audit.decision_file import decision_file_pdf
     from app.audit.operations import record_personal_data_read

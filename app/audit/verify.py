@@ -9,10 +9,13 @@ server-side cursor and stops at the FIRST inconsistency:
 * every Decision names (``audit_seq``) an event about its application that carries its id and its
   frozen digests;
 * every checkpoint's signature verifies with a pinned public key, its (seq, head_hash) is still
-  the event at that seq, and the chain reaches at least the latest checkpoint.
+  the event at that seq, and the chain reaches at least the latest checkpoint;
+* every checkpoint kept outside the database (``outside``, read by ``app.audit.outside``) passes
+  the same checks and is still stored in ``audit_checkpoints`` (a deleted row is reported).
 
 A superuser who rewrites events and recomputes every later hash defeats the first two checks;
-the signed checkpoints (kept outside the database too) are what catches that.
+the signed checkpoints are what catches that, and only the outside copies catch it when the
+checkpoint rows were deleted too.
 """
 
 from __future__ import annotations
@@ -78,6 +81,7 @@ class VerifyResult:
     decisions: int = 0
     checkpoints: int = 0
     seconds: float = 0.0
+    outside: int = 0
 
     def describe(self) -> str:
         rate = f", {self.checked / self.seconds:,.0f} events/s" if self.seconds > 0 else ""
@@ -85,11 +89,14 @@ class VerifyResult:
             return (
                 f"OK: {self.checked} events, head seq {self.head_seq} hash {self.head_hash}; "
                 f"{self.decisions} decisions and {self.checkpoints} checkpoints verified"
-                f" ({self.seconds:.2f} s{rate})"
+                f"{self._outside_note()} ({self.seconds:.2f} s{rate})"
             )
         if self.first_bad_seq is None:
             return f"BROKEN: {self.problem} (the {self.checked} events themselves are sound)"
         return f"BROKEN at seq {self.first_bad_seq}: {self.problem} ({self.checked} events sound)"
+
+    def _outside_note(self) -> str:
+        return f", {self.outside} of them outside copies" if self.outside else ""
 
 
 class ChainBroken(Exception):
@@ -109,11 +116,17 @@ class DecisionRef:
 
 @dataclass(frozen=True)
 class CheckpointRef:
-    checkpoint_id: int
+    checkpoint_id: int  # 0 for an outside copy
     seq: int
     head_hash: str
     signature: str
     key_id: str
+    source: str = ""  # an outside copy's file and line
+
+    @property
+    def label(self) -> str:
+        return f"outside checkpoint ({self.source})" if self.source else (
+            f"checkpoint #{self.checkpoint_id}")
 
 
 @dataclass
@@ -270,13 +283,18 @@ def _check_checkpoint(walk: Walk, checkpoint: CheckpointRef, stored: str) -> Non
     seq = checkpoint.seq
     if not signature_valid(checkpoint, walk.public_keys):
         raise ChainBroken(
-            seq, f"checkpoint #{checkpoint.checkpoint_id} signature does not verify "
+            seq, f"{checkpoint.label} signature does not verify "
             f"with the pinned key (key id {checkpoint.key_id})",
         )
     if checkpoint.head_hash != stored:
         raise ChainBroken(
-            seq, f"hash differs from signed checkpoint #{checkpoint.checkpoint_id} "
-            "(chain rewritten up to here)",
+            seq, f"hash differs from signed {checkpoint.label} (chain rewritten up to here)",
+        )
+    if checkpoint.source and not any(
+        c.signature == checkpoint.signature for c in walk.checkpoints[seq] if not c.source
+    ):
+        raise ChainBroken(
+            seq, f"signed {checkpoint.label} is missing from audit_checkpoints (row deleted)",
         )
 
 
@@ -328,13 +346,17 @@ def verify_chain(
     *,
     public_keys: dict[str, Ed25519PublicKey] | None = None,
     batch: int = BATCH,
+    outside: Iterable[CheckpointRef] = (),
 ) -> VerifyResult:
-    """Verify everything; ``public_keys`` defaults to the pinned keys of the current app."""
+    """Verify everything; ``public_keys`` defaults to the pinned keys of the current app;
+    ``outside``: checkpoints kept outside the database (``app.audit.outside.read_paths``)."""
     from app.audit import keys
 
     started = time.perf_counter()
     decisions, unaudited = load_decisions(session)
     checkpoints = load_checkpoints(session)
+    for ref in outside:
+        checkpoints.setdefault(ref.seq, []).append(ref)
     walk = Walk(decisions, checkpoints, public_keys if public_keys is not None else _pinned(keys))
     problem: ChainBroken | None = None
     try:
@@ -365,4 +387,5 @@ def _result(walk: Walk, problem: ChainBroken | None, seconds: float) -> VerifyRe
         decisions=sum(len(v) for v in walk.decisions.values()),
         checkpoints=sum(len(v) for v in walk.checkpoints.values()),
         seconds=seconds,
+        outside=sum(1 for v in walk.checkpoints.values() for c in v if c.source),
     )
