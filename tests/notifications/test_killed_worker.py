@@ -23,7 +23,7 @@ COUNT = 200
 
 def test_a_killed_worker_strands_no_unstarted_batch(stack, tmp_path):
     env = {**stack.worker.env, "NOTIFY_REQUEUE_AFTER_SECONDS": "600"}
-    worker = Worker(env, tmp_path / "w", concurrency=1)
+    worker = Worker(env, tmp_path / "w", concurrency=2)
     worker.directory.mkdir()
     with stack.app.app_context():
         user_id = create_applicant().id
