@@ -26,11 +26,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    _init_extensions(app)
-    _register_blueprints(app)
-
     from app import cli, web
 
+    web.init_request_ids(app)  # first hook: every later hook's errors carry the request id
+    _init_extensions(app)
+    _register_blueprints(app)
     web.init_app(app)
     cli.init_app(app)
     return app

@@ -75,6 +75,9 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down: count in memory per process (one warning per outage), never fail a request
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": _redis_timeouts() if redis_url else {},
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
         "BABEL_DEFAULT_LOCALE": "id",
@@ -105,6 +108,11 @@ def load_config(instance_path: str) -> dict[str, Any]:
     for name in KEY_FILES:
         config[name] = os.environ.get(name) or _instance_key(instance, name)
     return config
+
+
+def _redis_timeouts() -> dict[str, float]:
+    """An unreachable Redis host must cost a request half a second, not a TCP timeout."""
+    return {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
 
 def _database_url(instance: Path) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 
+import sqlalchemy as sa
 from flask import Flask, g, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -43,7 +44,39 @@ ERROR_TEXT = {
         N_("Terjadi kesalahan"),
         N_("Maaf, terjadi kesalahan di sistem. Tim kami telah dicatat; coba lagi nanti."),
     ),
+    503: (
+        N_("Layanan sedang tidak tersedia"),
+        N_("Sistem sedang mengalami gangguan sementara. Data Anda aman; coba lagi beberapa "
+           "menit lagi."),
+    ),
 }
+#: seconds a client is asked to wait when the database cannot be reached
+RETRY_AFTER = "30"
+
+
+def init_request_ids(app: Flask) -> None:
+    """Register before every other hook (``create_app`` calls this first), so the id exists
+    for every log line, even of an error raised by an extension's own before-request hook."""
+    app.before_request(_request_id_hook)
+
+
+def _request_id_hook() -> None:
+    assign_request_id()  # a before-request hook that returned a value would be the response
+
+
+def assign_request_id() -> str:
+    """The request's id: the caller's ``X-Request-ID`` when it is a short token, else new."""
+    if "request_id" not in g:
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming[:64] if incoming.isalnum() else secrets.token_hex(8)
+    return g.request_id
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """The database refused or dropped the connection (not a bug in a query)."""
+    return isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError) or (
+        isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -59,8 +92,7 @@ def init_app(app: Flask) -> None:
 
 
 def _before_request() -> None:
-    incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming[:64] if incoming.isalnum() else secrets.token_hex(8)
+    assign_request_id()
     g.lang = str(get_locale() or "id")
 
 
@@ -138,6 +170,23 @@ def _http_error(exc: HTTPException):
 
 
 def _unexpected_error(exc: Exception):
-    db.session.rollback()
-    log.exception("unhandled error (request %s)", g.get("request_id"))
+    _rollback()
+    if database_unreachable(exc):
+        log.error("database unreachable (request %s): %s", assign_request_id(), exc)
+        return _unavailable_page()
+    log.exception("unhandled error (request %s)", assign_request_id())
     return _render_error(500)
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except sa.exc.SQLAlchemyError:  # the connection is gone: nothing to undo on it
+        db.session.remove()
+
+
+def _unavailable_page():
+    """503 with Retry-After; error.html renders 5xx pages without the signed-in user's header,
+    so the page itself needs no database."""
+    body, code = _render_error(503)
+    return body, code, {"Retry-After": RETRY_AFTER}

@@ -7,6 +7,7 @@ only ``Authorization: Bearer <token>`` does.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import current_app, g, request
 from flask_login import AnonymousUserMixin
 
@@ -66,8 +67,14 @@ def _unauthorized(code: str, detail: str) -> ApiProblem:
 
 
 def rate_limit_key() -> str:
-    """Per token when one is presented (valid or not), else per client address."""
-    token = presented_token()
+    """Per token when one is presented (valid or not), else per client address.
+
+    A database error is not the limiter's: keyed by address, the view then meets the same error
+    and answers 503 (raised here, Flask-Limiter would take it for a Redis outage)."""
+    try:
+        token = presented_token()
+    except sa.exc.SQLAlchemyError:
+        return f"api-addr:{request.remote_addr}"
     if token is not None:
         return f"api-token:{token.id}"
     return f"api-addr:{request.remote_addr}"

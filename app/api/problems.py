@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, Flask, Response, g, json, request
+import sqlalchemy as sa
+from flask import Blueprint, Flask, Response, json, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.web import RETRY_AFTER, assign_request_id, database_unreachable
 
 log = logging.getLogger("sibantu.api")
 
@@ -36,6 +38,7 @@ TITLES = {
     422: "Data tidak dapat diproses",
     429: "Terlalu banyak permintaan",
     500: "Terjadi kesalahan",
+    503: "Layanan sedang tidak tersedia",
 }
 DETAILS = {
     401: "Kirim token API yang sah di header Authorization: Bearer <token>.",
@@ -45,6 +48,7 @@ DETAILS = {
     413: "Isi permintaan melebihi batas ukuran.",
     429: "Batas permintaan untuk token ini terlampaui; coba lagi nanti.",
     500: "Terjadi kesalahan di sistem; kejadian ini telah dicatat.",
+    503: "Basis data sementara tidak dapat dijangkau; ulangi permintaan sebentar lagi.",
 }
 
 
@@ -112,9 +116,20 @@ def _from_http(exc: HTTPException) -> Response:
 
 
 def _unexpected(exc: Exception) -> Response:
-    db.session.rollback()
-    log.exception("unhandled API error (request %s)", g.get("request_id"))
+    _rollback()
+    if database_unreachable(exc):
+        log.error("API: database unreachable (request %s): %s", assign_request_id(), exc)
+        return problem_response(503, code="service_unavailable",
+                                headers={"Retry-After": RETRY_AFTER})
+    log.exception("unhandled API error (request %s)", assign_request_id())
     return problem_response(500, code="internal_error")
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except sa.exc.SQLAlchemyError:  # the connection is gone: nothing to undo on it
+        db.session.remove()
 
 
 def in_api(prefix: str) -> bool:

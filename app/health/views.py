@@ -1,3 +1,11 @@
+"""``/healthz``: what works and what runs degraded.
+
+Only a database outage answers 503 (nothing can be served). A Redis outage answers 200 with
+``"status": "degraded"``: pages and the API keep working (rate limits counted in memory per
+process, notifications waiting in the outbox), so a load balancer must keep sending traffic;
+monitoring alerts on ``status != "ok"``.
+"""
+
 from __future__ import annotations
 
 import redis
@@ -18,15 +26,26 @@ def _database_ok() -> bool:
         return False
 
 
+def _ping(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
 def _redis_status() -> str:
     url = current_app.config.get("REDIS_URL")
     if not url:
         return "not_configured"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
-        return "ok"
-    except redis.RedisError:
-        return "unreachable"
+    return "ok" if _ping(url) else "unreachable"
+
+
+def _rate_limit_status() -> str:
+    """``redis``, ``memory`` (no Redis configured) or ``memory_fallback`` (Redis unreachable)."""
+    uri = current_app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if not uri.startswith(("redis://", "rediss://")):
+        return "memory"
+    return "redis" if _ping(uri) else "memory_fallback"
 
 
 @bp.route("/healthz")
@@ -34,6 +53,8 @@ def _redis_status() -> str:
 def healthz():
     database = "ok" if _database_ok() else "unreachable"
     broker = _redis_status()
-    healthy = database == "ok" and broker != "unreachable"
-    body = {"status": "ok" if healthy else "degraded", "database": database, "redis": broker}
-    return jsonify(body), 200 if healthy else 503
+    rate_limit = _rate_limit_status()
+    degraded = broker == "unreachable" or rate_limit == "memory_fallback"
+    status = "down" if database != "ok" else "degraded" if degraded else "ok"
+    body = {"status": status, "database": database, "redis": broker, "rate_limit": rate_limit}
+    return jsonify(body), 503 if database != "ok" else 200

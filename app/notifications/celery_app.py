@@ -19,7 +19,8 @@ from app.notifications.settings import read
 DELIVER = "notifications.deliver"
 #: a list of row ids per message (NOTIFY_DELIVERY_BATCH), what the relay publishes now
 DELIVER_BATCH = "notifications.deliver_batch"
-QUEUES = ("notifications", "sweeps")
+DELIVERY_QUEUE = "notifications"
+QUEUES = (DELIVERY_QUEUE, "sweeps")
 
 
 def _task_class(app: Flask) -> type[Task]:
@@ -55,6 +56,13 @@ def beat_schedule(config: Any) -> dict[str, Any]:
     }
 
 
+def visibility_timeout(config: Any) -> int:
+    """NOTIFY_VISIBILITY_TIMEOUT, else the hard time limit of the longest task plus a minute:
+    a late-acknowledged sweep of a killed worker runs again minutes later, not an hour."""
+    chosen = read(config, "NOTIFY_VISIBILITY_TIMEOUT")
+    return int(chosen) if chosen else int(read(config, "NOTIFY_TASK_TIME_LIMIT")) + 60
+
+
 def celery_config(config: Any) -> dict[str, Any]:
     time_limit = read(config, "NOTIFY_TASK_TIME_LIMIT")
     return {
@@ -69,10 +77,14 @@ def celery_config(config: Any) -> dict[str, Any]:
         "task_reject_on_worker_lost": True,
         # each process reserves one message at a time: little is in limbo when a worker dies
         "worker_prefetch_multiplier": 1,
+        # ... and none while every process is busy: deliveries are acknowledged when they start,
+        # so a prefetched batch was unacknowledged *and* unstarted, stranded by a SIGKILL until
+        # the visibility timeout; now it waits in Redis for whichever worker is free
+        "worker_disable_prefetch": True,
         # Redis hands an unacknowledged message out again after this: longer than any task
         # (time limit below), and no task uses ETA/countdown (beat sweeps retry instead)
         "broker_transport_options": {
-            "visibility_timeout": read(config, "NOTIFY_VISIBILITY_TIMEOUT"),
+            "visibility_timeout": visibility_timeout(config),
             "socket_connect_timeout": 5,
         },
         # a hung SMTP server cannot hold a worker forever; the send lease outlives this

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -41,9 +41,14 @@ def _due() -> sa.ColumnElement[bool]:
     )
 
 
-def _overdue_in_flight() -> sa.ColumnElement[bool]:
-    """Published but never claimed in time (a lost message), or a sending lease that ran out."""
-    return sa.and_(Notification.status == "queued", Notification.next_attempt_dt <= utcnow())
+def _overdue_in_flight(unclaimed_before: datetime | None = None) -> sa.ColumnElement[bool]:
+    """Published but never claimed in time (a lost message), or a sending lease that ran out;
+    with ``unclaimed_before``, also rows published before then and still not claimed."""
+    overdue = Notification.next_attempt_dt <= utcnow()
+    if unclaimed_before is not None:
+        overdue = sa.or_(overdue, sa.and_(Notification.published_dt.is_not(None),
+                                          Notification.published_dt <= unclaimed_before))
+    return sa.and_(Notification.status == "queued", overdue)
 
 
 def _mark_published(ids: Sequence[int]) -> None:
@@ -88,11 +93,13 @@ def relay_batch(publish: Publisher, *, limit: int | None = None) -> list[int]:
     return ids
 
 
-def requeue_lost(publish: Publisher, *, limit: int | None = None) -> list[int]:
-    """Publish again the in-flight rows whose claim deadline or lease has passed. Commits."""
+def requeue_lost(publish: Publisher, *, limit: int | None = None,
+                 unclaimed_before: datetime | None = None) -> list[int]:
+    """Publish again the in-flight rows whose claim deadline or lease has passed (or, with
+    ``unclaimed_before``, that were published before then and never claimed). Commits."""
     limit = limit or setting("NOTIFY_RELAY_BATCH")
     try:
-        ids = _lock(_overdue_in_flight(), limit)
+        ids = _lock(_overdue_in_flight(unclaimed_before), limit)
         again = sorted(set(ids) - set(_bury_exhausted(ids)))
         if again:
             publish(again)

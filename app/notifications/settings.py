@@ -22,6 +22,9 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFY_SEND_LEASE_SECONDS": 300.0,
     # a published row not claimed within this time is taken as a lost message and republished
     "NOTIFY_REQUEUE_AFTER_SECONDS": 600.0,
+    # ... or within this time when no delivery message waits in Redis: then no message can hold
+    # the row any more (workers take nothing they cannot start), so it was lost
+    "NOTIFY_REQUEUE_IDLE_SECONDS": 30.0,
     # how often beat looks for such rows (a scan of the in-flight rows; see README.md)
     "NOTIFY_REQUEUE_INTERVAL_SECONDS": 30.0,
     # how often beat runs the relay, and the reminder sweep
@@ -34,8 +37,8 @@ DEFAULTS: dict[str, Any] = {
     # hard and soft time limits of one delivery task
     "NOTIFY_TASK_TIME_LIMIT": 120,
     "NOTIFY_TASK_SOFT_TIME_LIMIT": 90,
-    # Redis redelivers an unacknowledged message after this; longer than any task
-    "NOTIFY_VISIBILITY_TIMEOUT": 3600,
+    # Redis redelivers an unacknowledged message after this; unset: NOTIFY_TASK_TIME_LIMIT + 60
+    "NOTIFY_VISIBILITY_TIMEOUT": None,
     "NOTIFY_SMTP_TIMEOUT": 30.0,
     "NOTIFY_HTTP_TIMEOUT": 15.0,
     # thread | inline | off — how the outbox is relayed when there is no REDIS_URL

@@ -9,14 +9,17 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Sequence
+from datetime import timedelta
 from functools import cache
 
 import redis
 from celery import shared_task
 from flask import current_app
+from kombu.exceptions import ChannelError, OperationalError
 
+from app.db import utcnow
 from app.notifications import delivery, relay, reminders
-from app.notifications.celery_app import DELIVER, DELIVER_BATCH
+from app.notifications.celery_app import DELIVER, DELIVER_BATCH, DELIVERY_QUEUE
 from app.notifications.settings import setting
 
 
@@ -59,7 +62,25 @@ def relay_outbox() -> int:
 
 @shared_task(name="notifications.requeue_lost")
 def requeue_lost() -> int:
-    return len(relay.requeue_lost(publish_deliveries))
+    """Rows whose claim deadline or lease passed; and, when no delivery message waits in Redis,
+    rows published NOTIFY_REQUEUE_IDLE_SECONDS ago and still unclaimed: their message is gone
+    (a worker takes only what it starts, and claims its rows first thing)."""
+    unclaimed_before = None
+    if _deliveries_waiting() == 0:
+        unclaimed_before = utcnow() - timedelta(seconds=setting("NOTIFY_REQUEUE_IDLE_SECONDS"))
+    return len(relay.requeue_lost(publish_deliveries, unclaimed_before=unclaimed_before))
+
+
+def _deliveries_waiting() -> int | None:
+    """Messages waiting in the ``notifications`` queue; None when the broker cannot say."""
+    celery = current_app.extensions["celery"]
+    try:
+        with celery.connection_for_read() as connection:
+            return connection.default_channel.queue_declare(DELIVERY_QUEUE, passive=True)[1]
+    except ChannelError:  # Redis drops an empty list: no such queue means nothing waits
+        return 0
+    except (OSError, redis.RedisError, OperationalError):
+        return None
 
 
 @shared_task(name="notifications.sweep_reminders")

@@ -1,0 +1,64 @@
+"""A worker SIGKILLed during a 200-message run strands nothing it had not started: the batches
+it had not begun wait in Redis (no prefetch), the batch it was sending comes back after its
+lease, and each message goes out exactly once within 60 s of the restart. The claim deadline of
+a published row is the production one (600 s), so nothing here is rescued by ``requeue_lost``
+republishing by publication time, nor by the broker's visibility timeout."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from celery import Celery
+
+from app.extensions import db
+from app.notifications.celery_app import DELIVER_BATCH
+from tests.notifications.stack import Worker, wait_for
+from tests.notifications.test_worker import commit_digests, statuses
+from tests.support.factories import create_applicant
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
+COUNT = 200
+
+
+def test_a_killed_worker_strands_no_unstarted_batch(stack, tmp_path):
+    env = {**stack.worker.env, "NOTIFY_REQUEUE_AFTER_SECONDS": "600"}
+    worker = Worker(env, tmp_path / "w", concurrency=2)
+    worker.directory.mkdir()
+    with stack.app.app_context():
+        user_id = create_applicant().id
+    assert commit_digests(stack.app, user_id, range(COUNT)) == COUNT
+    stack.mailbox.hold_next.set()  # the first send hangs in DATA, never accepted
+    try:
+        worker.start()
+        wait_for(stack.mailbox.holding.is_set, what="the first send to reach DATA")
+        time.sleep(1)  # a worker that prefetches takes its next batch now
+        worker.kill()
+        stack.mailbox.release.set()
+
+        worker.start()
+        wait_for(worker.ready, timeout=120, what="the restarted worker")
+        wait_for(lambda: statuses(stack.app, "test:bulk:") == {"sent": COUNT}, timeout=60,
+                 interval=0.5, what="all 200 sent within 60 s of the restart")
+        counts = stack.mailbox.events()
+        assert [counts[f"test:bulk:{n:03d}"] for n in range(COUNT)] == [1] * COUNT
+
+        # a late redelivery of every old message (as the broker or a sweep might) sends nothing
+        before = succeeded(worker)
+        with stack.app.app_context():
+            ids = [row[0] for row in db.session.execute(
+                db.text("SELECT id FROM notifications WHERE event_key LIKE 'test:bulk:%'"))]
+        broker = Celery(broker=stack.redis.url)
+        for start in range(0, len(ids), 50):
+            broker.send_task(DELIVER_BATCH, args=(ids[start:start + 50],), queue="notifications")
+        wait_for(lambda: succeeded(worker) >= before + 4, timeout=60,
+                 what="the redelivered batches to run")
+        assert stack.mailbox.events() == counts
+    finally:
+        worker.stop()
+
+
+def succeeded(worker: Worker) -> int:
+    log = (worker.directory / f"worker-{worker.runs}.log").read_text(errors="replace")
+    return sum(1 for line in log.splitlines()
+               if f"Task {DELIVER_BATCH}[" in line and "succeeded in" in line)
