@@ -5,7 +5,17 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +27,7 @@ from app.applications.models import Application, Document, StageTask
 from app.common.web import get_or_404, require
 from app.extensions import db
 from app.organizations.models import Person
+from app.programs.registry import registry
 from app.staff import charts, dashboard, filters, finance
 from app.staff import operations as ops
 from app.staff import queue as work_queue
@@ -41,6 +52,7 @@ from forms.staff import (
     geo_of,
 )
 from workflows import Transition
+from workflows.answers import answer_rows
 
 bp = Blueprint("staff", __name__, url_prefix="/staf")
 PAGE_SIZES = (25, 50, 100)
@@ -150,6 +162,11 @@ def render_case(
         nik_form=RevealNikForm(),
         assign_form=assign_form,
         failed=failed,
+        answers=answer_rows(
+            registry().form_of(workflow.definition_of(application)),
+            application.answers or {},
+            "en" if g.get("lang") == "en" else "id",
+        ),
         may_reveal=case.person is not None and can_read_full_nik(current_user, case.person),
         regions=filters.region_names(
             {c for c in (application.desa_code, application.kecamatan_code) if c}
