@@ -36,25 +36,30 @@ def parse_form(r: Reader, value: Any) -> Form | None:
     data = r.mapping(value, "form", ("steps",), ("amount_field",))
     if data is None:
         return None
+    located: list[tuple[str, FormField]] = []
     steps = [
-        _step(r, s, join("form.steps", i))
+        _step(r, s, join("form.steps", i), located)
         for i, s in enumerate(r.sequence(data.get("steps"), "form.steps", required=True))
     ]
-    if any(s is None for s in steps):
+    r.unique([(join("form.steps", i), s.key) for i, s in enumerate(steps) if s], "step key")
+    _check_fields(r, located, data.get("amount_field"))
+    if r.problems or any(s is None for s in steps):
         return None
-    form = Form(steps=tuple(steps), amount_field=data.get("amount_field"))
-    _check_form(r, form)
-    return None if r.problems else form
+    return Form(steps=tuple(steps), amount_field=data.get("amount_field"))
 
 
-def _step(r: Reader, value: Any, path: str) -> FormStep | None:
+def _step(
+    r: Reader, value: Any, path: str, located: list[tuple[str, FormField]]
+) -> FormStep | None:
     data = r.mapping(value, path, ("key", "title", "fields"))
     if data is None:
         return None
     key = r.key(data.get("key"), join(path, "key"))
     title = r.text(data.get("title"), join(path, "title"))
     items = r.sequence(data.get("fields"), join(path, "fields"), required=True)
-    fields = [_field(r, f, join(join(path, "fields"), i)) for i, f in enumerate(items)]
+    paths = [join(join(path, "fields"), i) for i in range(len(items))]
+    fields = [_field(r, f, where) for f, where in zip(items, paths, strict=True)]
+    located.extend((where, f) for where, f in zip(paths, fields, strict=True) if f is not None)
     if key is None or title is None or any(f is None for f in fields):
         return None
     return FormStep(key, title, tuple(fields))
@@ -180,22 +185,19 @@ def _check_bounds(r: Reader, spec: FormField, path: str) -> None:
             r.error(join(path, name), f"{name} ({low}) is more than its maximum ({high})")
 
 
-def _check_form(r: Reader, form: Form) -> None:
+def _check_fields(r: Reader, located: list[tuple[str, FormField]], amount_field: Any) -> None:
     """Keys unique across steps; conditions and the amount name earlier, compatible fields."""
-    r.unique([(join("form.steps", i), s.key) for i, s in enumerate(form.steps)], "step key")
     seen: dict[str, FormField] = {}
-    for i, step in enumerate(form.steps):
-        for j, spec in enumerate(step.fields):
-            path = join(join(join("form.steps", i), "fields"), j)
-            if spec.key in seen:
-                r.error(join(path, "key"), f"duplicate field key {spec.key!r}")
-            if spec.shown_when is not None:
-                _check_condition(r, spec.shown_when, seen, join(path, "shown_when"))
-            seen[spec.key] = spec
-    if form.amount_field is not None:
-        target = seen.get(form.amount_field) if isinstance(form.amount_field, str) else None
+    for path, spec in located:
+        if spec.key in seen:
+            r.error(join(path, "key"), f"duplicate field key {spec.key!r}")
+        if spec.shown_when is not None:
+            _check_condition(r, spec.shown_when, seen, join(path, "shown_when"))
+        seen[spec.key] = spec
+    if amount_field is not None:
+        target = seen.get(amount_field) if isinstance(amount_field, str) else None
         if target is None or target.type != "money":
-            r.error("form.amount_field", f"{show(form.amount_field)} must name a money field")
+            r.error("form.amount_field", f"{show(amount_field)} must name a money field")
 
 
 def _check_condition(r: Reader, when: ShownWhen, earlier: dict[str, FormField], path: str) -> None:
