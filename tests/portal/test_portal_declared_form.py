@@ -65,8 +65,8 @@ def test_declared_form_renders_saves_and_submits(pakumis_app):
     saved = post_form(client, url, {"owns_land": "ya", "land_proof": "girik", "residents": "4",
                                     "next": "stay"})
     assert saved.status_code == 302
-    assert db.session.get(Application, draft_id).answers == {"owns_land": True, "land_proof": "girik", "residents": 4,
-                                    "house_condition": None}
+    assert db.session.get(Application, draft_id).answers == {
+        "owns_land": True, "land_proof": "girik", "residents": 4, "house_condition": None}
 
     attach_for_stage(db.session.get(Application, draft_id), user)
     summary = client.get(f"/portal/permohonan/{draft_id}/kirim").get_data(as_text=True)

@@ -103,7 +103,8 @@ def test_labels_come_from_the_definition_in_the_readers_language(pakumis):
     assert answer_rows(pakumis.form, answers, "id")[:2] == [
         ("Apakah rumah berdiri di atas tanah milik sendiri?", "Ya"),
         ("Bukti kepemilikan tanah", "Akta jual beli")]
-    assert answer_rows(pakumis.form, answers, "en")[1] == ("Proof of land ownership", "Deed of sale")
+    english = answer_rows(pakumis.form, answers, "en")
+    assert english[1] == ("Proof of land ownership", "Deed of sale")
 
 
 def _with_field(defn, **changes):
