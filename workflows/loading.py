@@ -10,6 +10,7 @@ import yaml
 from ._reader import Reader
 from .errors import DefinitionError, Problem
 from .model import ProgramDefinition
+from .parse_form import LEGACY_HINT
 from .parsing import build
 from .yamlio import load_yaml
 
@@ -33,6 +34,8 @@ def _read(
     definition = build(reader, data, known_agencies)
     if definition is not None and definition.key != path.stem:
         reader.error("key", f"key {definition.key!r} must match the file name {path.stem!r}")
+    if definition is not None and not definition.form.is_declared:
+        reader.error("form", f"{definition.form.legacy_name!r} {LEGACY_HINT}")
     return (None if reader.problems else definition), reader.problems
 
 

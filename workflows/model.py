@@ -12,9 +12,12 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .constants import RETURNED_FROM, WITHDRAW
+
+if TYPE_CHECKING:
+    from .form_model import Form
 
 JSON = dict[str, Any]
 
@@ -432,7 +435,7 @@ class ProgramDefinition:
     purpose: Text
     agencies: tuple[str, ...]
     applicant_kinds: tuple[str, ...]
-    form: str
+    form: Form
     window: Window
     fiscal_year: FiscalYear
     funding: Funding
@@ -518,7 +521,7 @@ class ProgramDefinition:
             "purpose": self.purpose.to_dict(),
             "agencies": list(self.agencies),
             "applicant_kinds": list(self.applicant_kinds),
-            "form": self.form,
+            "form": self.form.to_dict(),
             "window": self.window.to_dict(),
             "fiscal_year": self.fiscal_year.to_dict(),
             "funding": self.funding.to_dict(),

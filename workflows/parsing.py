@@ -31,6 +31,7 @@ from .model import (
     Window,
     Withdrawal,
 )
+from .parse_form import parse_form
 from .parse_rules import parse_fact_name, parse_rules
 from .validation import Parsed, validate
 
@@ -88,7 +89,7 @@ def build(r: Reader, data: Any, known_agencies: Collection[str] | None) -> Progr
             what="applicant kind",
             required=True,
         ),
-        form=r.key(top.get("form"), "form"),
+        form=parse_form(r, top.get("form")),
         window=_window(r, top.get("window")),
         fiscal_year=_fiscal_year(r, top.get("fiscal_year")),
         funding=_funding(r, top.get("funding")),

@@ -9,6 +9,7 @@ from typing import Any
 
 from . import constants as c
 from ._reader import Reader, join
+from .form_model import Form
 from .model import (
     Amount,
     DocumentRequirement,
@@ -37,7 +38,7 @@ class Parsed:
     purpose: Text | None
     agencies: tuple[str, ...]
     applicant_kinds: tuple[str, ...]
-    form: str | None
+    form: Form | None
     window: Window | None
     fiscal_year: FiscalYear | None
     funding: Funding | None

@@ -41,6 +41,7 @@ from app.portal.permissions import can_act_as_applicant, can_apply_as, can_fill_
 from app.programs.budget import BudgetExceeded
 from app.programs.registry import registry
 from app.staff import operations as staff_ops
+from workflows.answers import validate_answers
 
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -302,6 +303,20 @@ def _body_error(field: str, message: str, detail: str) -> ApiProblem:
                       errors=[{"field": f"body.{field}", "message": message}])
 
 
+def checked_answers(application: Application, given: dict,
+                    amount: int | None) -> tuple[dict, int | None]:
+    """The answers checked against the program's declared form (``GET /programs/{key}/form``);
+    a draft may leave required answers for later, submitting may not."""
+    declaration = registry().form_of(workflow.definition_of(application))
+    checked = validate_answers(declaration, given, existing=application.answers, partial=True)
+    if not checked.ok:
+        first = next(iter(checked.errors.values()))
+        raise ApiProblem(422, f"Isian tidak valid: {first['id']}", code="validation_failed",
+                         errors=[{"field": f"body.answers.{key}", "message": reason["en"]}
+                                 for key, reason in checked.errors.items()])
+    return checked.answers, amount if amount is not None else checked.amount
+
+
 # -- operations -------------------------------------------------------------------------------
 
 APPLICANT_ROLES = ("applicant", "village_operator")
@@ -320,8 +335,9 @@ def create_application(user, body: CreateDraft):
         application = portal_ops.start_application(user, body.program_key,
                                                    organization=organization, person=person)
         if body.answers is not None or body.amount_requested is not None:
-            portal_ops.save_answers(application, user, body.answers or {},
-                                    body.amount_requested)
+            answers, amount = checked_answers(application, body.answers or {},
+                                              body.amount_requested)
+            portal_ops.save_answers(application, user, answers, amount)
     except ops.ApplicationError as exc:
         raise ApiProblem(422, str(exc), code="application_refused") from None
     return application_out(application), 201, location(application)
@@ -376,7 +392,8 @@ def update_answers(user, application_id: int, body: AnswersIn):
     if not can_fill_application(user, application):
         raise ApiProblem(409, "Permohonan tidak dapat diubah pada tahap ini.", code="not_editable")
     try:
-        portal_ops.save_answers(application, user, body.answers, body.amount_requested)
+        answers, amount = checked_answers(application, body.answers, body.amount_requested)
+        portal_ops.save_answers(application, user, answers, amount)
     except ops.ApplicationError as exc:
         raise ApiProblem(409, str(exc), code="not_editable") from None
     return application_out(application)

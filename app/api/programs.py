@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pydantic import Field
+
 from app.api.problems import ApiProblem
 from app.api.schemas import Out, Text, text
 from app.api.views import api
@@ -168,3 +170,69 @@ def list_programs():
 def get_program(program_key: str):
     """Eligibility rules, required documents, stages and transitions of one program."""
     return detail(definition_or_404(program_key))
+
+
+class FormFieldOut(Out):
+    key: str
+    type: str
+    label: Text
+    help: Text | None = None
+    required: bool
+    min: float | None = None
+    max: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    decimals: int | None = None
+    options: list[dict[str, Any]] | None = None
+    shown_when: dict[str, Any] | None = None
+    check: str | None = None
+
+
+class FormStepOut(Out):
+    key: str
+    title: Text
+    fields: list[FormFieldOut]
+
+
+class FormOut(Out):
+    program_key: str
+    version: int
+    amount_field: str | None = None
+    steps: list[FormStepOut]
+    answers_schema: dict[str, Any] = Field(
+        description="JSON Schema of `answers` (PATCH /applications/{id}/answers)")
+
+
+JSON_TYPES = {"number": "number", "money": "integer", "yes_no": "boolean"}
+
+
+def answers_schema(declaration) -> dict[str, Any]:
+    """Types, bounds and options as JSON Schema; identifiers are normalised server-side."""
+    properties = {}
+    for spec in declaration.fields:
+        prop: dict[str, Any] = {"type": [JSON_TYPES.get(spec.type, "string"), "null"],
+                                "title": spec.label.en}
+        if spec.type == "date":
+            prop["format"] = "date"
+        if spec.options:
+            prop["enum"] = [o.key for o in spec.options] + [None]
+        for name, key in (("min", "minimum"), ("max", "maximum"), ("min_length", "minLength"),
+                          ("max_length", "maxLength")):
+            if getattr(spec, name) is not None:
+                prop[key] = getattr(spec, name)
+        properties[spec.key] = prop
+    return {"type": "object", "properties": properties, "additionalProperties": False}
+
+
+@api.operation("GET", "/programs/<program_key>/form", summary="Program application form",
+               tags=("programs",), public=True, response=FormOut,
+               path_schemas={"program_key": "program_key"})
+def get_program_form(program_key: str):
+    """The answers a program asks (steps, fields, conditions) and their JSON Schema: the same
+    declaration the portal renders and `PATCH /applications/{id}/answers` checks."""
+    defn = definition_or_404(program_key)
+    declaration = registry().form_of(defn)
+    data = declaration.to_dict()
+    return FormOut(program_key=defn.key, version=defn.version,
+                   amount_field=data.get("amount_field"), steps=data["steps"],
+                   answers_schema=answers_schema(declaration))

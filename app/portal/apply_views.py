@@ -20,8 +20,9 @@ from app.portal import operations, queries
 from app.portal.permissions import can_act_as_applicant, can_apply_as, can_fill_application
 from app.portal.views import application_or_404, bp, desa_choices, lang
 from app.programs.registry import registry
+from forms.declared import build_form_class, initial_data
 from forms.portal import BankAccountForm, ReasonForm
-from forms.programs import form_module
+from workflows.answers import answer_rows
 
 STEPS = (("isian", "portal.form_step"), ("dokumen", "portal.documents_step"),
          ("kirim", "portal.submit_step"))
@@ -110,22 +111,20 @@ def _step_context(application: Application, step: str) -> dict:
 
 
 def _program_form(application: Application):
-    module = form_module(workflow.definition_of(application).form)
-    form = module.ApplicationForm(data=module.initial_data(application.answers or {}))
-    for field in form:
-        if field.name.endswith("desa_code"):
-            field.choices = desa_choices(_("— pilih desa/kelurahan —"))
-    return module, form
+    declaration = registry().form_of(workflow.definition_of(application))
+    form_class = build_form_class(declaration,
+                                  desa_choices=desa_choices(_("— pilih desa/kelurahan —")))
+    return form_class(data=initial_data(declaration, application.answers or {}))
 
 
 @bp.route("/permohonan/<int:application_id>/isian", methods=["GET", "POST"])
 @login_required
 def form_step(application_id: int):
     application = _editable_or_404(application_id)
-    module, form = _program_form(application)
+    form = _program_form(application)
     if form.validate_on_submit():
-        answers, amount = module.to_answers(form)
-        operations.save_answers(application, current_user, answers, amount)
+        operations.save_answers(application, current_user, form.checked.answers,
+                                form.checked.amount)
         db.session.commit()
         flash(_("Isian tersimpan."), "success")
         if request.form.get("next") == "stay":
@@ -187,22 +186,8 @@ def documents_step(application_id: int):
 
 
 def _answer_rows(application: Application) -> list[tuple[str, object]]:
-    _, form = _program_form(application)
-    rows = []
-    for field in form:
-        if field.type in ("CSRFTokenField", "HiddenField"):
-            continue
-        value = (application.answers or {}).get(field.name)
-        if field.type == "SelectField" and value:
-            value = next((c[1] for c in _flat_choices(field) if c[0] == value), value)
-        rows.append((str(field.label.text), value))
-    return rows
-
-
-def _flat_choices(field) -> list:
-    if isinstance(field.choices, dict):
-        return [c for group in field.choices.values() for c in group]
-    return list(field.choices or [])
+    declaration = registry().form_of(workflow.definition_of(application))
+    return answer_rows(declaration, application.answers or {}, lang())
 
 
 def _submit_context(application: Application) -> dict:

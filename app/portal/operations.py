@@ -12,7 +12,9 @@ from app.extensions import db
 from app.organizations import operations as organizations
 from app.organizations.models import BankAccount, Organization, Person
 from app.portal import queries
+from app.programs.registry import registry
 from workflows import Transition
+from workflows.answers import missing_answers
 
 #: applicant actions fired from the form's last step rather than from the status page
 SUBMIT_ACTIONS = ("submit", "submit_confirmed", "resubmit")
@@ -83,9 +85,21 @@ def submit(application: Application, user: User) -> Decision:
         raise workflow.WorkflowRefused(
             "unknown_action", "Permohonan ini tidak dapat dikirim pada tahap ini.",
             "This application cannot be sent at this stage.")
+    _refuse_missing_answers(application)
     return workflow.fire(application, transition.action, user,
                          fields=_fields_from_answers(transition, application),
                          seen_version=application.version)
+
+
+def _refuse_missing_answers(application: Application) -> None:
+    """A required answer of the declared form that is still empty stops the submission."""
+    declaration = registry().form_of(workflow.definition_of(application))
+    missing = missing_answers(declaration, application.answers or {})
+    if missing:
+        raise workflow.WorkflowRefused(
+            "fields_missing",
+            "Isian wajib belum lengkap: " + ", ".join(f.label.id for f in missing) + ".",
+            "Required answers are missing: " + ", ".join(f.label.en for f in missing) + ".")
 
 
 def act(application: Application, user: User, action: str, *, reason: str | None,

@@ -5,13 +5,14 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import with_appcontext
 
 from app.agencies.models import AGENCIES
 from app.extensions import db
 from app.programs import operations as ops
 from app.programs.registry import registry
-from workflows import DefinitionError, load_definition
+from workflows import DEFINITIONS_DIR, DefinitionError, load_definition
 
 programs_cli = click.Group("programs", help="Program definitions (workflows/definitions/*.yaml).")
 
@@ -21,11 +22,12 @@ programs_cli = click.Group("programs", help="Program definitions (workflows/defi
 @click.option("--no-db", is_flag=True, help="check the files only, not against the database")
 @with_appcontext
 def validate(files: tuple[Path, ...], no_db: bool) -> None:
-    """Validate definition files (all shipped ones by default), also against live applications."""
+    """Validate definition files (by default the shipped ones and every PROGRAMS_DIR file),
+    forms included, also against live applications."""
     use_db = not no_db and _database_ready()
     known = None if use_db else set(AGENCIES)  # with a database, its agencies table decides
     definitions, failed = [], False
-    for path in files or tuple(sorted(Path(registry().directories[0]).glob("*.yaml"))):
+    for path in files or _definition_files():
         try:
             definitions.append(load_definition(path, known_agencies=known))
         except DefinitionError as exc:
@@ -38,6 +40,14 @@ def validate(files: tuple[Path, ...], no_db: bool) -> None:
     if failed:
         sys.exit(1)
     click.echo(f"{len(definitions)} definisi program valid.")
+
+
+def _definition_files() -> tuple[Path, ...]:
+    directories = [Path(DEFINITIONS_DIR)]
+    directories += [
+        Path(p) for p in str(current_app.config.get("PROGRAMS_DIR") or "").split(":") if p
+    ]
+    return tuple(path for d in directories for path in sorted(d.glob("*.yaml")))
 
 
 def _database_ready() -> bool:

@@ -12,8 +12,10 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 
 from app.extensions import db
+from app.programs.forms import bind_normalizers, declared_form
 from app.programs.models import ProgramVersion
 from workflows import DEFINITIONS_DIR, ProgramDefinition, load_definitions, parse_definition
+from workflows.form_model import Form
 
 
 class ProgramRegistry:
@@ -30,6 +32,10 @@ class ProgramRegistry:
 
     def current_definitions(self) -> list[ProgramDefinition]:
         return sorted(self._current.values(), key=lambda d: d.key)
+
+    def form_of(self, defn: ProgramDefinition) -> Form:
+        """The application form of ``defn`` (an old snapshot's named form: the current one)."""
+        return declared_form(defn, self._current.get(defn.key))
 
     def pinned(self, key: str, version: int) -> ProgramDefinition:
         """The definition an application pinned (from the database snapshot)."""
@@ -55,6 +61,7 @@ def init_app(app: Flask) -> None:
     directories = [Path(DEFINITIONS_DIR)]
     if app.config.get("PROGRAMS_DIR"):
         directories.extend(Path(p) for p in str(app.config["PROGRAMS_DIR"]).split(":") if p)
+    bind_normalizers()
     app.extensions["sibantu.programs"] = ProgramRegistry(directories)
     from app.applications.effects import bind_all
 

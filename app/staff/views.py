@@ -5,7 +5,17 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +27,7 @@ from app.applications.models import Application, Document, StageTask
 from app.common.web import get_or_404, require
 from app.extensions import db
 from app.organizations.models import Person
+from app.programs.registry import registry
 from app.staff import charts, dashboard, filters, finance
 from app.staff import operations as ops
 from app.staff import queue as work_queue
@@ -43,6 +54,7 @@ from forms.staff import (
     geo_of,
 )
 from workflows import Transition
+from workflows.answers import answer_rows
 
 bp = Blueprint("staff", __name__, url_prefix="/staf")
 MIN_REASON = 10  # characters of an auditor's stated reason for a full-NIK reveal
@@ -154,6 +166,11 @@ def render_case(
         nik_form=nik_form or NikReasonForm(),
         assign_form=assign_form,
         failed=failed,
+        answers=answer_rows(
+            registry().form_of(workflow.definition_of(application)),
+            application.answers or {},
+            "en" if g.get("lang") == "en" else "id",
+        ),
         may_reveal=case.person is not None and can_reveal_nik(current_user, application),
         reveal_needs_reason=reveal_needs_reason(current_user, application),
         regions=filters.region_names(

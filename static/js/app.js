@@ -201,3 +201,47 @@
     init();
   }
 }());
+
+/* Declared application forms: a field wrapped in data-shown-when="<field name>" with
+   data-shown-values='["ya"]' is shown only while that answer is one of the values (the server
+   ignores the answer of a hidden field). Without this file every field stays visible. */
+(function () {
+  "use strict";
+
+  function current(form, name) {
+    var inputs = form.querySelectorAll("[name='" + name + "']");
+    for (var i = 0; i < inputs.length; i += 1) {
+      var input = inputs[i];
+      if (input.type === "radio" || input.type === "checkbox") {
+        if (input.checked) { return input.value; }
+      } else {
+        return input.value;
+      }
+    }
+    return "";
+  }
+
+  function setup(form) {
+    var wrappers = form.querySelectorAll("[data-shown-when]");
+    if (!wrappers.length) { return; }
+    function update() {
+      Array.prototype.forEach.call(wrappers, function (el) {
+        var values = JSON.parse(el.getAttribute("data-shown-values") || "[]");
+        var shown = values.indexOf(current(form, el.getAttribute("data-shown-when"))) !== -1;
+        el.hidden = !shown;
+      });
+    }
+    form.addEventListener("change", update);
+    update();
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-declared-form]"), setup);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+}());

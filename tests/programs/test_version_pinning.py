@@ -17,7 +17,7 @@ from workflows import DEFINITIONS_DIR, DefinitionError
 
 def version_two(folder: Path) -> None:
     data = yaml.safe_load((Path(DEFINITIONS_DIR) / "sanitren.yaml").read_text())
-    data["version"] = 2
+    data["version"] = 3
     data["initial_stage"] = "usulan"
     for stage in data["stages"]:
         if stage["key"] == "draft":
@@ -49,11 +49,11 @@ def _check_pinning(v1_app, tmp_path):
     version_two(tmp_path)
     v2_app = create_app(make_config(url, PROGRAMS_DIR=str(tmp_path)))
     with v2_app.app_context():
-        assert registry().current("sanitren").version == 2
+        assert registry().current("sanitren").version == 3
         sync_program(registry().current("sanitren"))
         db.session.commit()
         old = db.session.get(type(old), old_id)
-        assert workflow.definition_of(old).version == 1
+        assert workflow.definition_of(old).version == 2
         user = db.session.get(type(user), old.owner_user_id)
         operations.update_answers(
             old, user, {"similar_aid_this_year": False, "sanitation_adequate": False}
@@ -61,11 +61,11 @@ def _check_pinning(v1_app, tmp_path):
         attach_for_stage(old, user)
         workflow.fire(old, "submit", user)
         db.session.commit()
-        assert old.stage == "admin_verification" and old.definition_version == 1
+        assert old.stage == "admin_verification" and old.definition_version == 2
         new = operations.create_draft(
             "sanitren", owner=user, organization=db.session.get(type(org), old.organization_id)
         )
-        assert (new.definition_version, new.stage) == (2, "usulan")
+        assert (new.definition_version, new.stage) == (3, "usulan")
         db.session.rollback()
         db.session.remove()
         db.engine.dispose()

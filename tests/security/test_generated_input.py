@@ -25,10 +25,12 @@ from wtforms.fields.core import UnboundField
 import forms
 from app.applications import operations as applications
 from app.extensions import db
+from forms.declared import DeclaredForm
 from tests.conftest import csrf_from
 from tests.security.conftest import browser, logged_in, token_for
 from tests.security.routes import STATE_CHANGING, fill, methods, rules, send
 from tests.support.programs import make_koperasi, make_person, open_program
+from workflows import load_definitions
 
 EXAMPLES = 8
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
@@ -44,10 +46,9 @@ INDIRECT = {
     "forms.portal.KelompokUsahaForm": ["portal.organization_new?jenis=kelompok_usaha"],
     "forms.portal.SekolahForm": ["portal.organization_new?jenis=sekolah"],
     "forms.portal.PersonForm": ["portal.person_profile"],
-    "forms.programs.sanitren.ApplicationForm": ["portal.form_step@sanitren"],
-    "forms.programs.kembangku.ApplicationForm": ["portal.form_step@kembangku"],
-    "forms.programs.guru_ngaji.ApplicationForm": ["portal.form_step@guru_ngaji"],
-    "forms.programs.beasiswa_mbr.ApplicationForm": ["portal.form_step@beasiswa_mbr"],
+    "forms.declared.DeclaredForm": ["portal.form_step@sanitren", "portal.form_step@kembangku",
+                                    "portal.form_step@guru_ngaji",
+                                    "portal.form_step@beasiswa_mbr"],
     "forms.staff.ActionForm": ["staff.act"],
 }
 ANONYMOUS = {"accounts.login", "accounts.register", "accounts.forgot_password",
@@ -66,6 +67,8 @@ def flask_forms() -> dict[str, type]:
 
 
 def field_names(form_class: type) -> list[str]:
+    if issubclass(form_class, DeclaredForm):  # built per program: every declared answer key
+        return sorted({f.key for d in load_definitions().values() for f in d.form.fields})
     names = {name for klass in form_class.__mro__ for name, value in vars(klass).items()
              if isinstance(value, UnboundField)}
     return sorted(names)

@@ -22,7 +22,11 @@ BASE: dict[str, Any] = {
     "purpose": {"id": "Untuk pengujian", "en": "For tests"},
     "agencies": ["BAPPEDA", "BPKAD"],
     "applicant_kinds": ["pesantren"],
-    "form": "demo",
+    "form": {
+        "steps": [
+            {"key": "one", "title": T, "fields": [{"key": "pupils", "type": "number", "label": T}]}
+        ]
+    },
     "window": {"opens": "2026-01-01", "closes": "2026-03-31"},
     "funding": {
         "mechanism": "grant_tranches",
