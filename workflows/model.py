@@ -382,6 +382,9 @@ class Transition:
     requires_fields: tuple[FieldSpec, ...] = ()
     requires_documents: tuple[str, ...] = ()
     effects: tuple[str, ...] = ()
+    #: the step hands the application in: eligibility and duplicates are re-checked, the first
+    #: one sets ``submitted_dt`` and is notified as a submission
+    submits: bool = False
 
     @property
     def returns_to_sender(self) -> bool:
@@ -402,6 +405,7 @@ class Transition:
             "requires_fields": [f.to_dict() for f in self.requires_fields],
             "requires_documents": list(self.requires_documents),
             "effects": list(self.effects),
+            "submits": self.submits,
         }
 
 

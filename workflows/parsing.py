@@ -539,6 +539,7 @@ _TRANSITION_FIELDS = (
     "requires_fields",
     "requires_documents",
     "effects",
+    "submits",
 )
 
 
@@ -589,6 +590,7 @@ def _transition(r: Reader, value: Any, path: str) -> Transition | None:
             data.get("requires_documents"), join(path, "requires_documents"), what="document type"
         ),
         effects=r.names(data.get("effects"), join(path, "effects"), what="effect"),
+        submits=r.boolean(data.get("submits"), join(path, "submits"), False),
     )
 
 

@@ -103,22 +103,11 @@ def _loan_repaid(application: Application) -> bool:
 
 
 def _quota_available(defn: ProgramDefinition, application: Application) -> bool:
-    from app.programs.models import RegionQuota
-
+    """The pre-check of the reservation, against the same limit (``budget.quota_limit``)."""
     region = budget.quota_region(defn, application)
     if region is None:
         return defn.quota is None
-    used = (
-        db.session.scalar(
-            sa.select(RegionQuota.used).where(
-                RegionQuota.program_key == defn.key,
-                RegionQuota.fiscal_year == application.fiscal_year,
-                RegionQuota.region_code == region,
-            )
-        )
-        or 0
-    )
-    return used < defn.quota.for_area(region)
+    return budget.quota_left(defn, application.fiscal_year, region) > 0
 
 
 def bank_account_confirmed(account: BankAccount | None) -> bool:

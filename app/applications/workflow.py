@@ -36,9 +36,6 @@ from workflows import (
 )
 from workflows.engine import task_for
 
-#: actions at which eligibility and duplicates are (re)checked
-SUBMIT_ACTIONS = ("submit", "nominate", "resubmit")
-
 
 class WorkflowRefused(Exception):
     """The engine refused the action; ``message`` is Indonesian, ``message_en`` English."""
@@ -161,14 +158,15 @@ def _facts(
     facts = gather(application, defn, parties)
     transition = defn.find_transition(application.stage, action)
     guards = set(transition.guards) if transition else set()
+    submits = transition is not None and transition.submits
     eligibility = None
-    if action in SUBMIT_ACTIONS or "eligibility_passed" in guards:
+    if submits or "eligibility_passed" in guards:
         eligibility = assess(defn, facts)
         results = eligibility["results"]
     else:
         results = (application.eligibility or {}).get("results", [])
     findings = []
-    if action in SUBMIT_ACTIONS or "no_blocking_duplicates" in guards:
+    if submits or "no_blocking_duplicates" in guards:
         findings = duplicates.check(defn, application, parties)
         duplicates.save_flags(application, findings)
     facts["eligibility_ok"] = passed(results)
@@ -206,8 +204,8 @@ def _move(
         values["returned_from"] = plan.returned_from
     if plan.outcome in ("rejected", "withdrawn", "completed"):
         values["closed_dt"] = now
-    if plan.from_stage == application.stage and plan.transition.action in ("submit", "nominate"):
-        values["submitted_dt"] = now
+    if plan.transition.submits and application.submitted_dt is None:
+        values["submitted_dt"] = now  # the first submission; a resubmission keeps it
     query = sa.update(Application).where(Application.id == application.id)
     if guarded:
         query = query.where(Application.version == seen, Application.stage == plan.from_stage)

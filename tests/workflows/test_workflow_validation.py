@@ -48,7 +48,8 @@ BASE: dict[str, Any] = {
         {"key": "withdrawn", "name": T, "terminal": True, "outcome": "withdrawn"},
     ],
     "transitions": [
-        {"from": "draft", "action": "submit", "to": "review", "label": T, "roles": ["applicant"]},
+        {"from": "draft", "action": "submit", "to": "review", "label": T, "roles": ["applicant"],
+         "submits": True},
         {"from": "review", "action": "approve", "to": "payment", "label": T, "roles": ["reviewer"]},
         {
             "from": "review",
@@ -73,6 +74,7 @@ BASE: dict[str, Any] = {
             "to": "@returned_from",
             "label": T,
             "roles": ["applicant"],
+            "submits": True,
         },
         {"from": "payment", "action": "pay", "to": "completed", "label": T, "roles": ["finance"]},
     ],
@@ -155,6 +157,24 @@ def _bad_rule_operator(data: dict[str, Any]) -> None:
 
 
 CASES = [
+    (
+        "no submission from the initial stage",
+        _on_transition("draft", "submit", "submits", False),
+        "transitions",
+        "no transition from the initial stage 'draft' has submits: true",
+    ),
+    (
+        "submission from a stage without edit",
+        _on_transition("review", "approve", "submits", True),
+        "transitions[review.approve].submits",
+        "only a stage where the applicant may edit can submit",
+    ),
+    (
+        "submits is a boolean",
+        _on_transition("draft", "submit", "submits", "ya"),
+        "transitions[draft.submit].submits",
+        "",
+    ),
     (
         "unknown stage",
         _on_transition("review", "approve", "to", "paymnt"),
