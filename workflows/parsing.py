@@ -22,7 +22,6 @@ from .model import (
     FiscalYear,
     Funding,
     LoanTerms,
-    OncePer,
     ProgramDefinition,
     Quota,
     Stage,
@@ -31,6 +30,7 @@ from .model import (
     Window,
     Withdrawal,
 )
+from .parse_history import parse_groups, parse_once_per
 from .parse_rules import parse_fact_name, parse_rules
 from .validation import Parsed, validate
 
@@ -50,7 +50,9 @@ REQUIRED = (
     "stages",
     "transitions",
 )
-OPTIONAL = ("fiscal_year", "quota", "once_per", "documents", "eligibility", "withdrawal")
+OPTIONAL = (
+    "fiscal_year", "quota", "once_per", "groups", "documents", "eligibility", "withdrawal",
+)
 AREA_CODES = {
     "kecamatan": re.compile(r"^36\.03\.\d{2}$"),
     "desa": re.compile(r"^36\.03\.\d{2}\.[12]\d{3}$"),
@@ -95,7 +97,8 @@ def build(r: Reader, data: Any, known_agencies: Collection[str] | None) -> Progr
         amount=_amount(r, top.get("amount")),
         budget=_budget(r, top.get("budget")),
         quota=_quota(r, top.get("quota")),
-        once_per=_once_per(r, top.get("once_per")),
+        groups=(groups := parse_groups(r, top.get("groups"))),
+        once_per=parse_once_per(r, top.get("once_per"), groups),
         documents=_documents(r, top.get("documents")),
         eligibility=parse_rules(r, top.get("eligibility"), "eligibility"),
         initial_stage=r.key(top.get("initial_stage"), "initial_stage"),
@@ -343,26 +346,6 @@ def _override(r: Reader, code: Any, count: Any, per: str | None) -> tuple[str, i
         return None
     n = r.integer(count, path, minimum=0)
     return None if n is None else (str(code), n)
-
-
-def _once_per(r: Reader, value: Any) -> tuple[OncePer, ...]:
-    items = [value] if isinstance(value, dict) else r.sequence(value, "once_per")
-    path_of = (lambda i: "once_per") if isinstance(value, dict) else (lambda i: join("once_per", i))
-    policies = []
-    for index, item in enumerate(items):
-        path = path_of(index)
-        data = r.mapping(item, path, ("identifier", "scope"), ("blocking",))
-        if data is None:
-            continue
-        ident = r.choice(
-            data.get("identifier"), join(path, "identifier"), c.IDENTIFIERS, "identifier"
-        )
-        scope = r.choice(data.get("scope"), join(path, "scope"), c.REPEAT_SCOPES, "repeat scope")
-        blocking = r.boolean(data.get("blocking"), join(path, "blocking"), True)
-        if ident and scope:
-            policies.append((path, OncePer(ident, scope, blocking)))
-    r.unique([(p, o.identifier) for p, o in policies], "repeat identifier")
-    return tuple(o for _, o in policies)
 
 
 # --- documents, stages, transitions ---------------------------------------------------------

@@ -44,6 +44,7 @@ class Parsed:
     amount: Amount | None
     budget: Any
     quota: Any
+    groups: tuple[str, ...]
     once_per: tuple[OncePer, ...]
     documents: tuple[tuple[str, DocumentRequirement], ...]
     eligibility: tuple[Any, ...]
@@ -82,6 +83,7 @@ class Parsed:
             documents=tuple(d for _, d in self.documents),
             eligibility=self.eligibility,
             quota=self.quota,
+            groups=self.groups,
             once_per=self.once_per,
             withdrawal=self.withdrawal,
         )

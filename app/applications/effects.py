@@ -19,7 +19,7 @@ from app.common.errors import Refusal
 from app.db import utcnow
 from app.extensions import db
 from app.organizations.models import BankAccount
-from app.programs import budget
+from app.programs import awards, budget
 from workflows import EFFECTS, Plan, ProgramDefinition
 
 Handler = Callable[[ProgramDefinition, Application, Plan, Decision, User], None]
@@ -125,6 +125,7 @@ def reserve_budget(defn, application, plan, decision, user) -> None:
         raise EffectError(exc.lazy) from exc
     application.amount_approved = amount
     application.decided_dt = utcnow()
+    awards.record(application)
     _audit("budget.reserved", defn, user, application, {
         "amount": amount, "fiscal_year": application.fiscal_year,
         "region": reservation.region_code,
@@ -133,6 +134,7 @@ def reserve_budget(defn, application, plan, decision, user) -> None:
 
 def release_budget(defn, application, plan, decision, user) -> None:
     reservation = budget.release(application)
+    awards.revoke(application)
     if reservation is not None:
         _audit("budget.released", defn, user, application, {"amount": reservation.amount})
 

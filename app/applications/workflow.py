@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
 from app.agencies.models import Agency
-from app.applications import duplicates, effects
+from app.applications import duplicates, effects, repeat_limits
 from app.applications.eligibility import assess, passed
 from app.applications.models import Application, Decision, Document, StageTask
 from app.applications.permissions import is_applicant_of
@@ -174,6 +174,8 @@ def _facts(
         r["message"]["id"] for r in results if r["blocking"] and r["outcome"] != "pass"
     ]
     facts["blocking_duplicates"] = [f.note for f in findings if f.blocking]
+    if submits or "no_blocking_duplicates" in guards:
+        facts["blocking_duplicates"] += repeat_limits.refusals(defn, application, parties)
     # the facts only a guard reads are looked up when this transition has that guard
     if "within_window" in guards:
         facts.update(window_facts(defn))
