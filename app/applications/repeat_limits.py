@@ -37,7 +37,7 @@ def evaluate(defn: ProgramDefinition, application: Application,
             reason = _award_reason(defn, policy, value, application) if value else None
         else:
             if live is None:
-                live = duplicates.sharing(identifiers, application)
+                live = duplicates.sharing(identifiers, application)[1]
             reason = _live_reason(defn, policy, live, application)
         results.append(_result(index, policy, reason, defn.key))
     return results

@@ -103,6 +103,17 @@ def test_base_is_valid(tmp_path):
     assert defn.key == "demo"
 
 
+def test_award_limits_within_years_by_group(tmp_path):
+    data = copy.deepcopy(BASE)
+    data["groups"] = ["housing"]
+    data["once_per"] = [{"identifier": "kk", "scope": "awarded", "within_years": 10,
+                         "group": "housing"}, {"identifier": "nik", "scope": "fiscal_year"}]
+    defn = load_definition(write(tmp_path, data), known_agencies=AGENCY_CODES)
+    kk = defn.once_per[0]
+    assert (kk.counts_awards, kk.within_years, kk.group, defn.groups) == (
+        True, 10, "housing", ("housing",))
+
+
 def _set(path: list[Any], value: Any):
     def mutate(data: dict[str, Any]) -> None:
         target = data
@@ -157,6 +168,24 @@ def _bad_rule_operator(data: dict[str, Any]) -> None:
 
 
 CASES = [
+    (
+        "award limit naming an undeclared group",
+        _set(["once_per"], {"identifier": "kk", "scope": "awarded", "group": "housing"}),
+        "once_per.group",
+        "unknown program group 'housing'",
+    ),
+    (
+        "within_years on a live-application limit",
+        _set(["once_per"], {"identifier": "nik", "scope": "ever", "within_years": 3}),
+        "once_per.within_years",
+        "needs scope: awarded",
+    ),
+    (
+        "within_years not a whole number",
+        _set(["once_per"], {"identifier": "nik", "scope": "awarded", "within_years": 2.5}),
+        "once_per.within_years",
+        "must be a whole number",
+    ),
     (
         "no submission from the initial stage",
         _on_transition("draft", "submit", "submits", False),
