@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .engine import TransitionContext
 from .facts import lookup
-from .model import DocumentRequirement, ProgramDefinition, Window
+from .model import DocumentRequirement, ProgramDefinition, Transition, Window
 from .registry import Reason, guard
 from .rules import as_date
 
@@ -160,3 +160,13 @@ def applicant_is_individual(ctx: TransitionContext, defn: ProgramDefinition) -> 
         "Aksi ini hanya untuk usulan perorangan (orang tua/wali).",
         "This action is only for individual applications (parent/guardian).",
     )
+
+
+#: guards that read nothing but the applicant's kind
+_KIND_GUARDS = {"applicant_is_school": "sekolah", "applicant_is_individual": "perorangan"}
+
+
+def fits_applicant_kind(transition: Transition, kind: str) -> bool:
+    """Whether the transition's applicant-kind guards (if any) admit this kind of applicant:
+    the interfaces offer the one submit meant for the applicant without firing anything."""
+    return all(_KIND_GUARDS[g] == kind for g in transition.guards if g in _KIND_GUARDS)

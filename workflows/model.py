@@ -333,14 +333,25 @@ class Quota:
 
 @dataclass(frozen=True)
 class OncePer:
-    """Repeat policy: one application per identifier within a scope."""
+    """Repeat limit: one application per identifier within a scope, or (scope ``awarded``) no
+    earlier award of this program, or of any program of ``group``, within ``within_years``."""
 
     identifier: str
     scope: str
     blocking: bool = True
+    within_years: int | None = None
+    group: str | None = None
+
+    @property
+    def counts_awards(self) -> bool:
+        return self.scope == "awarded"
 
     def to_dict(self) -> JSON:
-        return {"identifier": self.identifier, "scope": self.scope, "blocking": self.blocking}
+        data: JSON = {"identifier": self.identifier, "scope": self.scope,
+                      "blocking": self.blocking}
+        if self.counts_awards:
+            data.update(within_years=self.within_years, group=self.group)
+        return data
 
 
 @dataclass(frozen=True)
@@ -385,6 +396,9 @@ class Transition:
     requires_fields: tuple[FieldSpec, ...] = ()
     requires_documents: tuple[str, ...] = ()
     effects: tuple[str, ...] = ()
+    #: the step hands the application in: eligibility and duplicates are re-checked, the first
+    #: one sets ``submitted_dt`` and is notified as a submission
+    submits: bool = False
 
     @property
     def returns_to_sender(self) -> bool:
@@ -405,6 +419,7 @@ class Transition:
             "requires_fields": [f.to_dict() for f in self.requires_fields],
             "requires_documents": list(self.requires_documents),
             "effects": list(self.effects),
+            "submits": self.submits,
         }
 
 
@@ -448,6 +463,8 @@ class ProgramDefinition:
     eligibility: tuple[Rule, ...] = ()
     quota: Quota | None = None
     once_per: tuple[OncePer, ...] = ()
+    #: program groups (``groups: [housing]``) a repeat limit of any program may count
+    groups: tuple[str, ...] = ()
     withdrawal: Withdrawal | None = None
 
     @cached_property
@@ -529,6 +546,7 @@ class ProgramDefinition:
             "budget": self.budget.to_dict(),
             "quota": _opt(self.quota),
             "once_per": [o.to_dict() for o in self.once_per],
+            "groups": list(self.groups),
             "documents": [d.to_dict() for d in self.documents],
             "eligibility": [r.to_dict() for r in self.eligibility],
             "initial_stage": self.initial_stage,

@@ -22,7 +22,6 @@ from .model import (
     FiscalYear,
     Funding,
     LoanTerms,
-    OncePer,
     ProgramDefinition,
     Quota,
     Stage,
@@ -32,6 +31,7 @@ from .model import (
     Withdrawal,
 )
 from .parse_form import parse_form
+from .parse_history import parse_groups, parse_once_per
 from .parse_rules import parse_fact_name, parse_rules
 from .validation import Parsed, validate
 
@@ -51,7 +51,9 @@ REQUIRED = (
     "stages",
     "transitions",
 )
-OPTIONAL = ("fiscal_year", "quota", "once_per", "documents", "eligibility", "withdrawal")
+OPTIONAL = (
+    "fiscal_year", "quota", "once_per", "groups", "documents", "eligibility", "withdrawal",
+)
 AREA_CODES = {
     "kecamatan": re.compile(r"^36\.03\.\d{2}$"),
     "desa": re.compile(r"^36\.03\.\d{2}\.[12]\d{3}$"),
@@ -96,7 +98,8 @@ def build(r: Reader, data: Any, known_agencies: Collection[str] | None) -> Progr
         amount=_amount(r, top.get("amount")),
         budget=_budget(r, top.get("budget")),
         quota=_quota(r, top.get("quota")),
-        once_per=_once_per(r, top.get("once_per")),
+        groups=(groups := parse_groups(r, top.get("groups"))),
+        once_per=parse_once_per(r, top.get("once_per"), groups),
         documents=_documents(r, top.get("documents")),
         eligibility=parse_rules(r, top.get("eligibility"), "eligibility"),
         initial_stage=r.key(top.get("initial_stage"), "initial_stage"),
@@ -346,26 +349,6 @@ def _override(r: Reader, code: Any, count: Any, per: str | None) -> tuple[str, i
     return None if n is None else (str(code), n)
 
 
-def _once_per(r: Reader, value: Any) -> tuple[OncePer, ...]:
-    items = [value] if isinstance(value, dict) else r.sequence(value, "once_per")
-    path_of = (lambda i: "once_per") if isinstance(value, dict) else (lambda i: join("once_per", i))
-    policies = []
-    for index, item in enumerate(items):
-        path = path_of(index)
-        data = r.mapping(item, path, ("identifier", "scope"), ("blocking",))
-        if data is None:
-            continue
-        ident = r.choice(
-            data.get("identifier"), join(path, "identifier"), c.IDENTIFIERS, "identifier"
-        )
-        scope = r.choice(data.get("scope"), join(path, "scope"), c.REPEAT_SCOPES, "repeat scope")
-        blocking = r.boolean(data.get("blocking"), join(path, "blocking"), True)
-        if ident and scope:
-            policies.append((path, OncePer(ident, scope, blocking)))
-    r.unique([(p, o.identifier) for p, o in policies], "repeat identifier")
-    return tuple(o for _, o in policies)
-
-
 # --- documents, stages, transitions ---------------------------------------------------------
 
 
@@ -540,6 +523,7 @@ _TRANSITION_FIELDS = (
     "requires_fields",
     "requires_documents",
     "effects",
+    "submits",
 )
 
 
@@ -590,6 +574,7 @@ def _transition(r: Reader, value: Any, path: str) -> Transition | None:
             data.get("requires_documents"), join(path, "requires_documents"), what="document type"
         ),
         effects=r.names(data.get("effects"), join(path, "effects"), what="effect"),
+        submits=r.boolean(data.get("submits"), join(path, "submits"), False),
     )
 
 

@@ -45,6 +45,7 @@ class Parsed:
     amount: Amount | None
     budget: Any
     quota: Any
+    groups: tuple[str, ...]
     once_per: tuple[OncePer, ...]
     documents: tuple[tuple[str, DocumentRequirement], ...]
     eligibility: tuple[Any, ...]
@@ -83,6 +84,7 @@ class Parsed:
             documents=tuple(d for _, d in self.documents),
             eligibility=self.eligibility,
             quota=self.quota,
+            groups=self.groups,
             once_per=self.once_per,
             withdrawal=self.withdrawal,
         )
@@ -95,6 +97,7 @@ def validate(r: Reader, p: Parsed, known_agencies: Collection[str] | None) -> No
     _check_documents(r, p)
     _check_transitions(r, p)
     _check_revisions(r, p)
+    _check_submissions(r, p)
     _check_withdrawal(r, p)
     _check_money(r, p)
     _check_repeat(r, p)
@@ -226,6 +229,28 @@ def _check_revisions(r: Reader, p: Parsed) -> None:
     for path, t in p.good_transitions():
         if t.to in revisions:
             _check_return(r, path, t)
+
+
+def _check_submissions(r: Reader, p: Parsed) -> None:
+    """``submits: true`` hands the application in: only from a stage where the applicant edits
+    it, never straight to a terminal stage, and the initial stage must have one."""
+    if not p.complete():
+        return
+    for path, t in p.good_transitions():
+        if not t.submits:
+            continue
+        source, target = p.by_key.get(t.from_stage), p.by_key.get(t.to)
+        if source is not None and "edit" not in source[1].applicant_may:
+            r.error(join(path, "submits"),
+                    f"only a stage where the applicant may edit can submit ({t.from_stage!r})")
+        if target is not None and target[1].terminal:
+            r.error(join(path, "submits"), "a submission cannot end in a terminal stage")
+    initial = p.initial_stage
+    if initial in p.by_key and not any(
+        t.submits for _, t in p.good_transitions() if t.from_stage == initial
+    ):
+        r.error("transitions", f"no transition from the initial stage {initial!r} has "
+                "submits: true (the application would never be submitted)")
 
 
 def _check_return(r: Reader, path: str, t: Transition) -> None:

@@ -85,7 +85,7 @@ def current_bank_account(application: Application) -> BankAccount | None:
     )
 
 
-def _sharing(identifiers: dict[str, str], application: Application,
+def sharing(identifiers: dict[str, str], application: Application,
              ) -> tuple[set[tuple[str, str]], dict[str, list[Application]]]:
     """One query: the identifiers recorded for this application, and per kind the other live
     applications (not rejected or withdrawn) recorded with the same value."""
@@ -116,7 +116,7 @@ def record_identifiers(application: Application, parties: Parties | None = None,
     """Record the application's identifiers (only what changed) and return them with the other
     applications sharing each one."""
     identifiers = identifiers_of(application, parties)
-    own, others = _sharing(identifiers, application)
+    own, others = sharing(identifiers, application)
     wanted = set(identifiers.items())
     stale = own - wanted
     if stale:
@@ -134,7 +134,7 @@ def record_identifiers(application: Application, parties: Parties | None = None,
     return identifiers, others
 
 
-def _in_scope(scope: str, other: Application, application: Application) -> bool:
+def in_scope(scope: str, other: Application, application: Application) -> bool:
     if scope == "fiscal_year":
         return other.fiscal_year == application.fiscal_year
     if scope == "school_year":
@@ -150,8 +150,10 @@ def check(
     identifiers, others = record_identifiers(application, parties)
     findings: list[Finding] = []
     for policy in defn.once_per:
+        if policy.counts_awards:  # earlier awards: ``repeat_limits.refusals``
+            continue
         for other in others.get(policy.identifier, ()):
-            if other.program_key == defn.key and _in_scope(policy.scope, other, application):
+            if other.program_key == defn.key and in_scope(policy.scope, other, application):
                 findings.append(
                     Finding(
                         policy.identifier,

@@ -19,7 +19,7 @@ from app.common.errors import Refusal
 from app.db import utcnow
 from app.extensions import db
 from app.organizations.models import BankAccount
-from app.programs import budget
+from app.programs import awards, budget
 from workflows import EFFECTS, Plan, ProgramDefinition
 
 Handler = Callable[[ProgramDefinition, Application, Plan, Decision, User], None]
@@ -103,22 +103,11 @@ def _loan_repaid(application: Application) -> bool:
 
 
 def _quota_available(defn: ProgramDefinition, application: Application) -> bool:
-    from app.programs.models import RegionQuota
-
+    """The pre-check of the reservation, against the same limit (``budget.quota_limit``)."""
     region = budget.quota_region(defn, application)
     if region is None:
         return defn.quota is None
-    used = (
-        db.session.scalar(
-            sa.select(RegionQuota.used).where(
-                RegionQuota.program_key == defn.key,
-                RegionQuota.fiscal_year == application.fiscal_year,
-                RegionQuota.region_code == region,
-            )
-        )
-        or 0
-    )
-    return used < defn.quota.for_area(region)
+    return budget.quota_left(defn, application.fiscal_year, region) > 0
 
 
 def bank_account_confirmed(account: BankAccount | None) -> bool:
@@ -136,6 +125,7 @@ def reserve_budget(defn, application, plan, decision, user) -> None:
         raise EffectError(exc.lazy) from exc
     application.amount_approved = amount
     application.decided_dt = utcnow()
+    awards.record(application)
     _audit("budget.reserved", defn, user, application, {
         "amount": amount, "fiscal_year": application.fiscal_year,
         "region": reservation.region_code,
@@ -144,6 +134,7 @@ def reserve_budget(defn, application, plan, decision, user) -> None:
 
 def release_budget(defn, application, plan, decision, user) -> None:
     reservation = budget.release(application)
+    awards.revoke(application)
     if reservation is not None:
         _audit("budget.released", defn, user, application, {"amount": reservation.amount})
 

@@ -18,6 +18,7 @@ from app.common.i18n import JAKARTA
 from app.db import utcnow
 from app.extensions import db
 from app.organizations.models import BankAccount, Organization, Person
+from app.programs import awards
 from app.registers.operations import is_listed
 from workflows import ProgramDefinition
 from workflows.model import AllOf, AnyOf, Condition, FactRef, Not
@@ -164,32 +165,9 @@ def _guardian(person: Person | None) -> Person | None:
     return db.session.get(Person, person.guardian_person_id)
 
 
-def _grants_by(party: Any) -> sa.Select:
-    return (
-        sa.select(Application.program_key, sa.func.count())
-        .where(
-            party == sa.bindparam("party"),
-            Application.id != sa.bindparam("application_id"),
-            Application.decided_dt.is_not(None),
-            sa.or_(Application.outcome.is_(None), Application.outcome.not_in(CLOSED_UNSUCCESSFUL)),
-        )
-        .group_by(Application.program_key)
-    )
-
-
-#: built once (module-level statements compute their cache key once)
-_GRANTS_OF_ORGANIZATION = _grants_by(Application.organization_id)
-_GRANTS_OF_PERSON = _grants_by(Application.person_id)
-
-
 def history_facts(application: Application) -> dict[str, int]:
-    """How many grants (approved, not later cancelled) the same party has had, per program."""
-    if application.organization_id:
-        query, party = _GRANTS_OF_ORGANIZATION, application.organization_id
-    else:
-        query, party = _GRANTS_OF_PERSON, application.person_id
-    rows = db.session.execute(query, {"party": party, "application_id": application.id}).all()
-    return {f"{key}_grants": count for key, count in rows}
+    """How many awards (approved, not later cancelled) the same party has had, per program."""
+    return {f"{key}_grants": n for key, n in awards.grants_by_program(application).items()}
 
 
 def gather(

@@ -7,16 +7,16 @@ import sqlalchemy as sa
 from app.applications.models import Application, Decision, Disbursement, StageTask
 from app.extensions import db
 from app.notifications import events
-from workflows import Plan
+from app.programs.registry import registry
+from workflows import Plan, ProgramDefinition
 
 
 def after_transition(
     application: Application, plan: Plan, decision: Decision, task: StageTask | None = None
 ) -> None:
     """Outbox rows for the transition just applied; ``task`` is the stage task it opened."""
-    defn_stage = _stage_name(application)
-    action = plan.transition.action
-    if action in ("submit", "nominate", "submit_confirmed"):
+    defn = _definition(application)
+    if plan.transition.submits and plan.from_stage not in defn.revision_stages:
         events.application_received(application)
     elif plan.returned_from is not None:
         events.returned_for_revision(
@@ -34,14 +34,12 @@ def after_transition(
         if sent is not None:
             events.disbursement_sent(application, sent)
     elif plan.outcome != "withdrawn":
-        events.stage_advanced(application, defn_stage)
+        events.stage_advanced(application, defn.stage(application.stage).name)
     _new_work(task)
 
 
-def _stage_name(application: Application):
-    from app.applications.workflow import definition_of
-
-    return definition_of(application).stage(application.stage).name
+def _definition(application: Application) -> ProgramDefinition:
+    return registry().pinned(application.program_key, application.definition_version)
 
 
 def _last_disbursement(application: Application, status: str) -> Disbursement | None:

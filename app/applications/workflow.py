@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
 from app.agencies.models import Agency
-from app.applications import duplicates, effects
+from app.applications import duplicates, effects, repeat_limits
 from app.applications.eligibility import assess, passed
 from app.applications.models import Application, Decision, Document, StageTask
 from app.applications.permissions import is_applicant_of
@@ -35,9 +35,6 @@ from workflows import (
     plan_transition,
 )
 from workflows.engine import task_for
-
-#: actions at which eligibility and duplicates are (re)checked
-SUBMIT_ACTIONS = ("submit", "nominate", "resubmit")
 
 
 class WorkflowRefused(Exception):
@@ -161,14 +158,15 @@ def _facts(
     facts = gather(application, defn, parties)
     transition = defn.find_transition(application.stage, action)
     guards = set(transition.guards) if transition else set()
+    submits = transition is not None and transition.submits
     eligibility = None
-    if action in SUBMIT_ACTIONS or "eligibility_passed" in guards:
+    if submits or "eligibility_passed" in guards:
         eligibility = assess(defn, facts)
         results = eligibility["results"]
     else:
         results = (application.eligibility or {}).get("results", [])
     findings = []
-    if action in SUBMIT_ACTIONS or "no_blocking_duplicates" in guards:
+    if submits or "no_blocking_duplicates" in guards:
         findings = duplicates.check(defn, application, parties)
         duplicates.save_flags(application, findings)
     facts["eligibility_ok"] = passed(results)
@@ -176,6 +174,8 @@ def _facts(
         r["message"]["id"] for r in results if r["blocking"] and r["outcome"] != "pass"
     ]
     facts["blocking_duplicates"] = [f.note for f in findings if f.blocking]
+    if submits or "no_blocking_duplicates" in guards:
+        facts["blocking_duplicates"] += repeat_limits.refusals(defn, application, parties)
     # the facts only a guard reads are looked up when this transition has that guard
     if "within_window" in guards:
         facts.update(window_facts(defn))
@@ -206,8 +206,8 @@ def _move(
         values["returned_from"] = plan.returned_from
     if plan.outcome in ("rejected", "withdrawn", "completed"):
         values["closed_dt"] = now
-    if plan.from_stage == application.stage and plan.transition.action in ("submit", "nominate"):
-        values["submitted_dt"] = now
+    if plan.transition.submits and application.submitted_dt is None:
+        values["submitted_dt"] = now  # the first submission; a resubmission keeps it
     query = sa.update(Application).where(Application.id == application.id)
     if guarded:
         query = query.where(Application.version == seen, Application.stage == plan.from_stage)

@@ -244,7 +244,7 @@ def status_context(application: Application) -> dict:
     party = queries.party_of(application)
     stage = defn.stage(application.stage)
     actions = [t for t in workflow.available_actions(current_user, application)
-               if not ("edit" in stage.applicant_may and t.action in operations.SUBMIT_ACTIONS)]
+               if not ("edit" in stage.applicant_may and t.submits)]
     is_org = isinstance(party, Organization)
     task = queries.open_task(application)
     return {

@@ -15,9 +15,7 @@ from app.portal import queries
 from app.programs.registry import registry
 from workflows import Transition
 from workflows.answers import missing_answers
-
-#: applicant actions fired from the form's last step rather than from the status page
-SUBMIT_ACTIONS = ("submit", "submit_confirmed", "resubmit")
+from workflows.guards import fits_applicant_kind
 
 
 @dataclass
@@ -61,16 +59,14 @@ def upload(application: Application, user: User,
 
 
 def submission_transition(user: User, application: Application) -> Transition | None:
-    """The applicant's submit action at this stage (resubmit after a revision request).
-
-    Beasiswa MBR: a school submits the confirmed application, a parent the plain one.
-    """
-    available = {t.action: t for t in workflow.available_actions(user, application)}
-    if "resubmit" in available:
-        return available["resubmit"]
-    if "submit_confirmed" in available and queries.applicant_kind(application) == "sekolah":
-        return available["submit_confirmed"]
-    return available.get("submit")
+    """The applicant's forward step here: a submitting transition (``submits: true``, fired from
+    the form's last step) or the way back from a revision stage (a corrected bank account).
+    Where several submit, the one meant for this kind of applicant (Beasiswa MBR: a school
+    submits the confirmed application, a parent the plain one)."""
+    kind = queries.applicant_kind(application)
+    submitting = [t for t in workflow.available_actions(user, application)
+                  if t.submits or t.returns_to_sender]
+    return next((t for t in submitting if fits_applicant_kind(t, kind)), None)
 
 
 def _fields_from_answers(transition: Transition, application: Application) -> dict:

@@ -46,6 +46,31 @@ def quota_region(defn: ProgramDefinition, application: Application) -> str | Non
     return application.desa_code if defn.quota.per == "desa" else application.kecamatan_code
 
 
+def _quota_row(program_key: str, year: int, region: str) -> RegionQuota | None:
+    return db.session.scalar(
+        sa.select(RegionQuota).where(
+            RegionQuota.program_key == program_key,
+            RegionQuota.fiscal_year == year,
+            RegionQuota.region_code == region,
+        )
+    )
+
+
+def quota_limit(defn: ProgramDefinition, year: int, region: str) -> int:
+    """The one limit of a region's quota: the administrator's number when set, else the
+    definition's. The guard's pre-check and the reservation both read it."""
+    row = _quota_row(defn.key, year, region)
+    return row.max_count if row is not None else defn.quota.for_area(region)
+
+
+def quota_left(defn: ProgramDefinition, year: int, region: str) -> int:
+    """How many more awards the region's quota allows (the limit less those reserved)."""
+    row = _quota_row(defn.key, year, region)
+    if row is None:
+        return defn.quota.for_area(region)
+    return row.max_count - row.used
+
+
 def reserve(
     defn: ProgramDefinition, application: Application, amount: int, *, guarded: bool = True
 ) -> BudgetReservation:
@@ -124,14 +149,8 @@ def _take_quota(defn: ProgramDefinition, year: int, region: str) -> None:
 
 
 def _ensure_quota_row(defn: ProgramDefinition, year: int, region: str) -> None:
-    exists = db.session.scalar(
-        sa.select(RegionQuota.id).where(
-            RegionQuota.program_key == defn.key,
-            RegionQuota.fiscal_year == year,
-            RegionQuota.region_code == region,
-        )
-    )
-    if exists is not None:
+    """The row the reservation updates, created with ``quota_limit``'s default when missing."""
+    if _quota_row(defn.key, year, region) is not None:
         return
     try:
         with db.session.begin_nested():
@@ -140,7 +159,7 @@ def _ensure_quota_row(defn: ProgramDefinition, year: int, region: str) -> None:
                     program_key=defn.key,
                     fiscal_year=year,
                     region_code=region,
-                    max_count=defn.quota.for_area(region),
+                    max_count=quota_limit(defn, year, region),
                 )
             )
     except IntegrityError:

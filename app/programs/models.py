@@ -97,3 +97,60 @@ class BudgetReservation(db.Model):
     status: Mapped[str] = mapped_column(sa.String(10), default="reserved")
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
     released_dt: Mapped[datetime | None] = mapped_column(default=None)
+
+
+AWARD_SOURCES = ("application", "import")
+AWARD_IDENTIFIER_KINDS = ("nik", "kk", "nisn", "nspp", "ahu", "nib", "npsn")
+
+
+class Award(db.Model):
+    """A dated award: written when an application is approved (its budget reserved), or imported
+    from a register of earlier aid. Repeat limits count these across programs and years."""
+
+    __tablename__ = "awards"
+    __table_args__ = (
+        sa.CheckConstraint(f"source IN {AWARD_SOURCES!r}", name="source_known"),
+        sa.CheckConstraint(
+            "(source = 'application') = (application_id IS NOT NULL)", name="source_matches"
+        ),
+        sa.Index("ix_awards_program_awarded", "program_key", "awarded_on"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    #: not a foreign key: an imported award may be of a program this system does not run
+    program_key: Mapped[str] = mapped_column(sa.String(40))
+    #: the group of an outside program (a program defined here has its groups in its definition)
+    program_group: Mapped[str | None] = mapped_column(sa.String(40), default=None)
+    awarded_on: Mapped[date]
+    source: Mapped[str] = mapped_column(sa.String(12), default="application")
+    application_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), unique=True, default=None
+    )
+    organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id"), index=True, default=None
+    )
+    person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("persons.id"), index=True, default=None
+    )
+    import_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("register_imports.id"), default=None
+    )
+    #: the award was cancelled (its reservation released: rejection or withdrawal afterwards)
+    revoked_dt: Mapped[datetime | None] = mapped_column(default=None)
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AwardIdentifier(db.Model):
+    """The award's identifiers: blind indexes (NIK, KK, NISN) or keyed public numbers."""
+
+    __tablename__ = "award_identifiers"
+    __table_args__ = (
+        sa.CheckConstraint(f"kind IN {AWARD_IDENTIFIER_KINDS!r}", name="kind_known"),
+        sa.UniqueConstraint("award_id", "kind", "value_bidx"),
+        sa.Index("ix_award_identifiers_lookup", "kind", "value_bidx"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    award_id: Mapped[int] = mapped_column(sa.ForeignKey("awards.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(8))
+    value_bidx: Mapped[str] = mapped_column(sa.String(64))

@@ -52,7 +52,8 @@ BASE: dict[str, Any] = {
         {"key": "withdrawn", "name": T, "terminal": True, "outcome": "withdrawn"},
     ],
     "transitions": [
-        {"from": "draft", "action": "submit", "to": "review", "label": T, "roles": ["applicant"]},
+        {"from": "draft", "action": "submit", "to": "review", "label": T, "roles": ["applicant"],
+         "submits": True},
         {"from": "review", "action": "approve", "to": "payment", "label": T, "roles": ["reviewer"]},
         {
             "from": "review",
@@ -77,6 +78,7 @@ BASE: dict[str, Any] = {
             "to": "@returned_from",
             "label": T,
             "roles": ["applicant"],
+            "submits": True,
         },
         {"from": "payment", "action": "pay", "to": "completed", "label": T, "roles": ["finance"]},
     ],
@@ -103,6 +105,17 @@ def problems_of(path: Path, **kwargs: Any) -> list[tuple[str, str, str]]:
 def test_base_is_valid(tmp_path):
     defn = load_definition(write(tmp_path, BASE), known_agencies=AGENCY_CODES)
     assert defn.key == "demo"
+
+
+def test_award_limits_within_years_by_group(tmp_path):
+    data = copy.deepcopy(BASE)
+    data["groups"] = ["housing"]
+    data["once_per"] = [{"identifier": "kk", "scope": "awarded", "within_years": 10,
+                         "group": "housing"}, {"identifier": "nik", "scope": "fiscal_year"}]
+    defn = load_definition(write(tmp_path, data), known_agencies=AGENCY_CODES)
+    kk = defn.once_per[0]
+    assert (kk.counts_awards, kk.within_years, kk.group, defn.groups) == (
+        True, 10, "housing", ("housing",))
 
 
 def _set(path: list[Any], value: Any):
@@ -159,6 +172,42 @@ def _bad_rule_operator(data: dict[str, Any]) -> None:
 
 
 CASES = [
+    (
+        "award limit naming an undeclared group",
+        _set(["once_per"], {"identifier": "kk", "scope": "awarded", "group": "housing"}),
+        "once_per.group",
+        "unknown program group 'housing'",
+    ),
+    (
+        "within_years on a live-application limit",
+        _set(["once_per"], {"identifier": "nik", "scope": "ever", "within_years": 3}),
+        "once_per.within_years",
+        "needs scope: awarded",
+    ),
+    (
+        "within_years not a whole number",
+        _set(["once_per"], {"identifier": "nik", "scope": "awarded", "within_years": 2.5}),
+        "once_per.within_years",
+        "must be a whole number",
+    ),
+    (
+        "no submission from the initial stage",
+        _on_transition("draft", "submit", "submits", False),
+        "transitions",
+        "no transition from the initial stage 'draft' has submits: true",
+    ),
+    (
+        "submission from a stage without edit",
+        _on_transition("review", "approve", "submits", True),
+        "transitions[review.approve].submits",
+        "only a stage where the applicant may edit can submit",
+    ),
+    (
+        "submits is a boolean",
+        _on_transition("draft", "submit", "submits", "ya"),
+        "transitions[draft.submit].submits",
+        "",
+    ),
     (
         "unknown stage",
         _on_transition("review", "approve", "to", "paymnt"),
