@@ -11,6 +11,7 @@ from collections.abc import Collection
 from typing import Any
 
 from . import constants as c
+from . import legacy
 from ._reader import AGENCY, Reader, join, show
 from .errors import DefinitionError
 from .model import (
@@ -68,7 +69,7 @@ def parse_definition(
 ) -> ProgramDefinition:
     """Build and validate a definition; raises DefinitionError listing every problem."""
     reader = Reader(source)
-    definition = build(reader, data, known_agencies)
+    definition = build(reader, legacy.upgrade(data), known_agencies)
     if reader.problems or definition is None:
         raise DefinitionError(reader.problems)
     return definition
