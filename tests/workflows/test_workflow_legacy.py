@@ -7,7 +7,7 @@ import yaml
 from workflows import parse_definition
 from workflows.legacy import upgrade
 
-FIXTURE = Path(__file__).parent / "fixtures" / "sanitren_v1.yaml"
+FIXTURE = Path(__file__).parent / "snapshots" / "sanitren_v1.yaml"
 
 
 def test_version_one_snapshot_submits_where_it_used_to():
