@@ -239,7 +239,7 @@ def compiled_catalog() -> None:
 def choose_language(client, lang: str) -> None:
     """Switch the page language as the header's switch does (session; and the account when
     signed in). English needs the ``compiled_catalog`` fixture."""
-    response = post_form(client, "/bahasa", {"lang": lang, "next": "/"}, form_url="/")
+    response = post_form(client, "/bahasa", {"lang": lang, "next": "/"}, form_url="/masuk")
     assert response.status_code == 302, response.status_code
 
 
