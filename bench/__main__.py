@@ -78,6 +78,11 @@ def web_benchmarks(sizes: dict, wanted: set[str]) -> dict[str, Any]:
         prepared = prepare(database, sizes, wanted)
         _create_baseline_table(database)
         env = database.server_env()
+        results["password_hash"] = {"chosen": str(database.hash_params),
+                                    "verify_ms": database.hash_timings,
+                                    "budget_ms": 100, "met": database.hash_timings.get(
+                                        str(database.hash_params), 1e9) <= 100}
+        print(f"  argon2id {database.hash_params} (calibrated: {database.hash_timings} ms)")
         with Gunicorn("bench.wsgi:app", env, database.directory) as real, \
                 Gunicorn("bench.baseline:create_app()", env, database.directory,
                          probe="/page") as bare:
