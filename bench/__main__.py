@@ -261,6 +261,17 @@ def _notifications_run(count: int, backend: str) -> dict[str, Any]:
             "exit_code": code, "output_tail": output.strip().splitlines()[-6:]}
 
 
+def peer_benchmark(_size: Any = None) -> dict[str, Any]:
+    """MHCLG's funding-service next to SIBANTU (bench/peer); says so when it cannot be set up."""
+    from bench.peer.__main__ import run
+
+    try:
+        return run()
+    except Exception as exc:  # noqa: BLE001  (the peer's failure must not stop the bench)
+        return {"available": False, "step": "run", "note": f"peer failed: {exc!r}",
+                "met": None}
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -342,9 +353,10 @@ def main() -> None:
     if wanted & set(WEB):
         results.update(web_benchmarks(sizes, wanted))
     for name, function in (("queue", queue_benchmark), ("audit", audit_benchmark),
-                           ("notifications", notifications_benchmark)):
+                           ("notifications", notifications_benchmark),
+                           ("peer", peer_benchmark)):
         if name in wanted:
-            results[name] = function(sizes[name])
+            results[name] = function(sizes.get(name))
             print_row(name, results[name])
     if args.merge and args.out.exists():
         earlier = json.loads(args.out.read_text())
