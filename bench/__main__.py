@@ -102,8 +102,11 @@ def prepare(database, sizes: dict, wanted: set[str]) -> dict[str, Any]:
     if wanted & {"submit", "draft"}:  # one draft per owner is kept back and submitted here
         owners = submit_drafts(database.app, sizes["submit_owners"],
                                sizes["submit_per_owner"] + 1)
+        from bench.pages import count_draft_statements
         from bench.submit import count_statements
 
+        prepared["draft_statements"] = count_draft_statements(database.app, owners[0][0],
+                                                              owners[0][1][-1])
         prepared["statements"] = count_statements(database.app, owners[0][0], owners[0][1][-1])
         prepared["owners"] = [(email, ids[:-1]) for email, ids in owners]
     if "load" in wanted:
@@ -136,8 +139,11 @@ def _page(real, bare, sizes: dict) -> dict[str, Any]:
 def _draft(real, bare, prepared: dict) -> dict[str, Any]:
     from bench.pages import draft_rounds
 
-    return draft_rounds(real.url, bare.url, prepared["owners"], SUBMIT_ROUNDS,
-                        time.monotonic() + 600)
+    result = draft_rounds(real.url, bare.url, prepared["owners"], SUBMIT_ROUNDS,
+                          time.monotonic() + 600)
+    result["statements_per_draft_save"] = prepared["draft_statements"]
+    result["diagnosis"] = "python -m bench.profile_submit --what draft"
+    return result
 
 
 def _load(real, prepared: dict, sizes: dict) -> dict[str, Any]:
@@ -275,6 +281,15 @@ def peer_benchmark(_size: Any = None) -> dict[str, Any]:
 # ---------------------------------------------------------------- report
 
 
+def note_shortfall(result: dict) -> None:
+    """Where a ratio target is missed, by how much: ``shortfall`` is the share of the target
+    not reached (0.2 = the ratio is 80% of the target)."""
+    target = re.search(r">= ([\d.]+)x", str(result.get("target", "")))
+    ratio = result.get("throughput_ratio")
+    if result.get("met") is False and target and ratio is not None:
+        result["shortfall"] = round(1 - ratio / float(target.group(1)), 2)
+
+
 def print_row(name: str, result: dict) -> None:
     print(f"  {name}: {summarize(name, result)}", flush=True)
 
@@ -364,6 +379,8 @@ def main() -> None:
                            **{name: report["started"] for name in results}}
         report["started"] = earlier.get("started", report["started"])
         results = {**earlier.get("results", {}), **results}
+    for result in results.values():
+        note_shortfall(result)
     report["results"] = results
     report["seconds"] = round(time.time() - started)
     args.out.parent.mkdir(parents=True, exist_ok=True)

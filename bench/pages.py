@@ -106,3 +106,37 @@ def draft_rounds(real_url: str, bare_url: str, owners: list, rounds: int,
         bare = run_baseline(bare_url, len(owners), per_round, deadline)
         results.append(ratio_of(real, bare, DRAFT_TARGET, "draft_save"))
     return median_round(results, "draft_save")
+
+
+def count_draft_statements(app, email: str, application_id: int) -> int:
+    """Statements one real draft save issues (in-process, this thread), plus its COMMIT."""
+    import re
+    import threading
+
+    import sqlalchemy as sa
+
+    from app.extensions import db
+
+    client = app.test_client()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
+                      client.get("/masuk").get_data(as_text=True)).group(1)
+    client.post("/masuk", data={"csrf_token": token, "email": email, "password": PASSWORD})
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
+                      client.get("/").get_data(as_text=True)).group(1)
+    me, seen = threading.get_ident(), []
+
+    def count(conn, cursor, statement, *args):
+        if threading.get_ident() == me:
+            seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.post(f"/portal/permohonan/{application_id}/isian",
+                               data={"csrf_token": token, **ANSWERS})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    if response.status_code != 302:
+        raise RuntimeError(f"the counted draft save answered {response.status_code}")
+    return len(seen) + 1
