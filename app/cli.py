@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.accounts.cli import create_user
+    from app.accounts.cli import accounts_cli, create_user
     from app.api.cli import api_cli
     from app.audit.cli import audit_cli
     from app.demo import demo_data
@@ -16,7 +16,7 @@ def init_app(app: Flask) -> None:
     from app.registers.cli import registers_cli
 
     for command in (
-        api_cli, audit_cli, create_user, demo_data, notifications_cli, programs_cli, regions_cli,
-        registers_cli,
+        accounts_cli, api_cli, audit_cli, create_user, demo_data, notifications_cli,
+        programs_cli, regions_cli, registers_cli,
     ):
         app.cli.add_command(command)

@@ -49,6 +49,18 @@ def _instance_key(instance_path: Path, name: str) -> str:
     return path.read_text().strip()
 
 
+#: written by ``flask accounts calibrate-hash``; PASSWORD_HASH_PARAMS in the environment wins
+HASH_PARAMS_FILE = "password_hash_params"
+DEFAULT_HASH_PARAMS = "m=19456,t=2,p=1"  # OWASP's first argon2id recommendation
+
+
+def _hash_params(instance: Path) -> str:
+    if os.environ.get("PASSWORD_HASH_PARAMS"):
+        return os.environ["PASSWORD_HASH_PARAMS"].strip()
+    path = instance / HASH_PARAMS_FILE
+    return path.read_text().strip() if path.exists() else DEFAULT_HASH_PARAMS
+
+
 def load_config(instance_path: str) -> dict[str, Any]:
     instance = Path(instance_path)
     profile = os.environ.get("SIBANTU_PROFILE", "development")
@@ -103,6 +115,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "AUDIT_PUBLIC_KEY": os.environ.get("AUDIT_PUBLIC_KEY") or None,
         "AUDIT_CHECKPOINT_DIR": os.environ.get("AUDIT_CHECKPOINT_DIR") or None,
         "PROGRAMS_DIR": os.environ.get("PROGRAMS_DIR") or None,
+        "PASSWORD_HASH_PARAMS": _hash_params(instance),
         "SERVER_NAME_FOR_LINKS": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
     }
     for name in KEY_FILES:

@@ -13,7 +13,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BuildError
 
-from app.common.i18n import date_id, rupiah
+from app.common.i18n import date_id, install_template_gettext, rupiah
 from app.common.identifiers import N_
 from app.extensions import db
 
@@ -85,6 +85,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_bound_flashes)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
+    install_template_gettext(app)
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["date_id"] = _date_filter
     app.jinja_env.globals["has_endpoint"] = lambda name: _has_endpoint(app, name)

@@ -6,17 +6,26 @@ of any handler that needs as many database round trips as the real submit does.
 Served by the same gunicorn settings as the real app (``gunicorn 'bench.baseline:create_app()'``),
 on the
 same database (its own table), so the ratio shows what SIBANTU's submit path adds.
+
+``/page`` renders SIBANTU's own ``templates/base.html`` with plain Jinja (gettext without a
+catalogue, stub routes for the links it builds): the floor of a template-only page, to compare
+with the real app's home page for a visitor who is not signed in.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, request
+from flask import Blueprint, Flask, render_template, request
 from flask_sqlalchemy import SQLAlchemy
 
 db = SQLAlchemy()
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+#: the endpoints base.html links to for a visitor; the bare app answers them with stubs
+STUB_ENDPOINTS = {"main": ("index",), "accounts": ("login", "register", "set_language"),
+                  "programs": ("index",)}
 
 
 class Row(db.Model):
@@ -26,7 +35,7 @@ class Row(db.Model):
 
 
 def create_app(url: str | None = None) -> Flask:
-    flask_app = Flask(__name__)
+    flask_app = Flask(__name__, template_folder=str(TEMPLATES))
     url = url or os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
     flask_app.config["SQLALCHEMY_DATABASE_URI"] = url
     db.init_app(flask_app)
@@ -48,5 +57,22 @@ def create_app(url: str | None = None) -> Flask:
         db.session.commit()
         return "ok", 201
 
+    _template_page(flask_app)
     return flask_app
+
+
+def _template_page(flask_app: Flask) -> None:
+    env = flask_app.jinja_env
+    env.add_extension("jinja2.ext.i18n")
+    env.install_null_translations(newstyle=True)
+    env.globals["has_endpoint"] = lambda name: name in flask_app.view_functions
+    for name, endpoints in STUB_ENDPOINTS.items():
+        blueprint = Blueprint(name, __name__, url_prefix=f"/stub-{name}")
+        for endpoint in endpoints:
+            blueprint.add_url_rule(f"/{endpoint}", endpoint, lambda: "stub")
+        flask_app.register_blueprint(blueprint)
+
+    @flask_app.get("/page")
+    def page():
+        return render_template("base.html")
 

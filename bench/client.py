@@ -101,3 +101,11 @@ def run_threads(targets: list, deadline: float) -> None:
         thread.start()
     for thread in threads:
         thread.join(max(0.1, deadline - time.monotonic() + 30))
+
+
+def outcome(recorder: Recorder, step: str, seconds: float) -> dict:
+    """A timed run's figures: latencies, errors and requests per second."""
+    summary = recorder.summary(step)
+    return {**summary, "seconds": round(seconds, 2), "errors": len(recorder.errors),
+            "error_samples": recorder.errors[:5],
+            "per_second": round(summary["count"] / seconds, 1) if seconds else 0.0}

@@ -26,20 +26,24 @@ class Gunicorn:
     """``gunicorn -w 2 --threads 4 -b 127.0.0.1:<port> <target>`` with the given environment."""
 
     def __init__(self, target: str, env: dict[str, str], log_dir: Path,
-                 probe: str = "/healthz") -> None:
+                 probe: str = "/healthz", *, python: str = sys.executable,
+                 cwd: str | None = None) -> None:
+        """``python`` and ``cwd``: another application's interpreter and directory (the peer)."""
         self.target, self.env, self.probe = target, env, probe
+        self.python, self.cwd = python, cwd
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log_dir / f"gunicorn-{target.replace(':', '-')}.log"
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Gunicorn:
-        command = [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "--threads",
+        command = [self.python, "-m", "gunicorn", "-w", str(WORKERS), "--threads",
                    str(THREADS), "-b", f"127.0.0.1:{self.port}", "--timeout", "120",
                    "--log-level", "warning", self.target]
         handle = self.log.open("w")
         self.process = subprocess.Popen(command, env={**os.environ, **self.env}, stdout=handle,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+                                        stderr=subprocess.STDOUT, start_new_session=True,
+                                        cwd=self.cwd)
         try:
             self._wait_ready()
         except BaseException:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from bench.client import Recorder, log_in, run_threads, token_of
+from bench.client import Recorder, log_in, outcome, run_threads, token_of
 from bench.world import PASSWORD
 
 TARGET = 0.5
@@ -37,7 +37,7 @@ def run_submit(base: str, owners: list[tuple[str, list[int]]], deadline: float) 
     started = time.perf_counter()
     run_threads([worker(s, t, ids) for (s, ids), t in zip(sessions, tokens, strict=True)],
                 deadline)
-    return _result(recorder, "submit", time.perf_counter() - started)
+    return outcome(recorder, "submit", time.perf_counter() - started)
 
 
 def run_baseline(base: str, threads: int, per_thread: int, deadline: float) -> dict:
@@ -69,7 +69,7 @@ def _run_bare(base: str, path: str, data: dict, step: str, threads: int, per_thr
 
     started = time.perf_counter()
     run_threads([job for _ in range(threads)], deadline)
-    return _result(recorder, step, time.perf_counter() - started)
+    return outcome(recorder, step, time.perf_counter() - started)
 
 
 def count_statements(app, email: str, application_id: int) -> int:
@@ -106,13 +106,6 @@ def count_statements(app, email: str, application_id: int) -> int:
     if response.status_code != 302:
         raise RuntimeError(f"the counted submit answered {response.status_code}")
     return len(seen) + 1  # + the COMMIT, which is not a cursor statement
-
-
-def _result(recorder: Recorder, step: str, seconds: float) -> dict:
-    summary = recorder.summary(step)
-    return {**summary, "seconds": round(seconds, 2), "errors": len(recorder.errors),
-            "error_samples": recorder.errors[:5],
-            "per_second": round(summary["count"] / seconds, 1) if seconds else 0.0}
 
 
 def floor_points(statements: int) -> list[int]:

@@ -158,8 +158,15 @@ def change_password():
     return render_template("accounts/change_password.html", form=form)
 
 
-@bp.route("/bahasa", methods=["POST"])
+@bp.route("/bahasa", methods=["GET", "POST"])
 def set_language():
+    """POST (signed in, CSRF): the page language for this session and the account. GET (the
+    switch shown to visitors): this browser's session only, no database write."""
+    if request.method == "GET":
+        lang, target = request.args.get("lang"), request.args.get("next")
+        if lang in current_app.config["LANGUAGES"]:
+            session["lang"] = lang
+        return redirect(safe_next(target, url_for("main.index")))
     form = LanguageForm()
     if form.validate_on_submit() and form.lang.data in current_app.config["LANGUAGES"]:
         session["lang"] = form.lang.data

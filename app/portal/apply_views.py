@@ -89,10 +89,11 @@ def start(key: str):
     except ApplicationError as refused:
         flash(str(refused), "error")
         return redirect(url_for("portal.choose", key=key))
+    application_id = application.id  # read before the commit expires it (no reload)
     db.session.commit()
     flash(_("Draf permohonan dibuat. Isian Anda tersimpan setiap kali Anda menekan Simpan."),
           "success")
-    return redirect(url_for("portal.form_step", application_id=application.id))
+    return redirect(url_for("portal.form_step", application_id=application_id))
 
 
 # ---------------------------------------------------------------- the form in steps
@@ -127,9 +128,9 @@ def form_step(application_id: int):
                                 form.checked.amount)
         db.session.commit()
         flash(_("Isian tersimpan."), "success")
-        if request.form.get("next") == "stay":
-            return redirect(url_for("portal.form_step", application_id=application.id))
-        return redirect(url_for("portal.documents_step", application_id=application.id))
+        if request.form.get("next") == "stay":  # the id from the URL: no reload after commit
+            return redirect(url_for("portal.form_step", application_id=application_id))
+        return redirect(url_for("portal.documents_step", application_id=application_id))
     status = 422 if form.is_submitted() else 200
     return render_template("portal/form_step.html", form=form,
                            **_step_context(application, "isian")), status
@@ -175,7 +176,7 @@ def documents_step(application_id: int):
                                len(result.stored)), "success")
         if not errors:
             target = "portal.application" if back else "portal.documents_step"
-            return redirect(url_for(target, application_id=application.id))
+            return redirect(url_for(target, application_id=application_id))
     if back:
         context = status_context(application)
         context["upload_errors"] = errors
