@@ -12,12 +12,12 @@ from flask_login import current_user, login_required
 from app.applications import workflow
 from app.applications.facts import today
 from app.applications.models import Application
+from app.applications.permissions import can_follow_application, can_nominate
 from app.common.web import get_or_404, require
 from app.extensions import db
 from app.notifications.operations import unread_count
 from app.organizations.models import Person
 from app.portal import queries
-from app.portal.permissions import can_follow_application, can_nominate
 from app.programs.registry import registry
 from app.regions.operations import kecamatan_choices, village_choices
 

@@ -1,4 +1,4 @@
-"""Applicant-side state changes. They call the domain operations, flush, and never commit."""
+"""Applicant-side operations: start, fill, upload, submit and act. They flush and never commit."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from app.accounts.models import User
 from app.applications import documents, workflow
 from app.applications import operations as applications
 from app.applications.models import Application, Decision
+from app.applications.queries import applicant_kind
 from app.extensions import db
-from app.organizations import operations as organizations
-from app.organizations.models import BankAccount, Organization, Person
-from app.portal import queries
+from app.organizations.models import Organization, Person
 from workflows import Transition
 
 #: applicant actions fired from the form's last step rather than from the status page
@@ -66,7 +65,7 @@ def submission_transition(user: User, application: Application) -> Transition | 
     available = {t.action: t for t in workflow.available_actions(user, application)}
     if "resubmit" in available:
         return available["resubmit"]
-    if "submit_confirmed" in available and queries.applicant_kind(application) == "sekolah":
+    if "submit_confirmed" in available and applicant_kind(application) == "sekolah":
         return available["submit_confirmed"]
     return available.get("submit")
 
@@ -100,13 +99,3 @@ def act(application: Application, user: User, action: str, *, reason: str | None
     return workflow.fire(application, action, user, reason=reason,
                          fields=_fields_from_answers(transition, application),
                          seen_version=seen_version)
-
-
-def correct_bank_account(application: Application, user: User, *, bank_name: str, number: str,
-                         holder_name: str) -> BankAccount:
-    party = queries.party_of(application)
-    if isinstance(party, Organization):
-        return organizations.set_bank_account(user, bank_name=bank_name, number=number,
-                                              holder_name=holder_name, organization=party)
-    return organizations.set_bank_account(user, bank_name=bank_name, number=number,
-                                          holder_name=holder_name, person=party)
