@@ -18,10 +18,10 @@ from pydantic import Field, StringConstraints, model_validator
 from werkzeug.datastructures import FileStorage
 
 from app.api import pagination
+from app.api.blueprint import api
 from app.api.problems import ApiProblem
 from app.api.programs import TransitionOut, transition_out
 from app.api.schemas import In, Out, Text, text
-from app.api.views import api
 from app.applications import bank, documents, review, submission, workflow
 from app.applications import operations as ops
 from app.applications.effects import EffectError

@@ -14,9 +14,9 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from app.api.applications import ApplicationOut, application_out, location
+from app.api.blueprint import api
 from app.api.problems import ApiProblem
 from app.api.schemas import In
-from app.api.views import api
 from app.applications import nomination as nominations
 from app.applications.operations import ApplicationError
 from app.applications.permissions import operator_desa

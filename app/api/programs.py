@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from app.api.blueprint import api
 from app.api.problems import ApiProblem
 from app.api.schemas import Out, Text, text
-from app.api.views import api
 from app.extensions import db
 from app.programs.models import Program
 from app.programs.registry import registry

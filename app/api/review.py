@@ -9,10 +9,10 @@ from pydantic import StringConstraints
 
 from app.agencies.models import Agency
 from app.api import pagination
+from app.api.blueprint import api
 from app.api.permissions import can_use_queue
 from app.api.problems import ApiProblem
 from app.api.schemas import Out
-from app.api.views import api
 from app.applications.permissions import WORK_ROLES
 from app.db import utcnow
 from app.extensions import db

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from app.applications.models import Application, Decision, Disbursement, StageTask
 from app.extensions import db
 from app.notifications import events
+from app.programs.registry import registry
 from workflows import Plan
 
 
@@ -39,9 +40,8 @@ def after_transition(
 
 
 def _stage_name(application: Application):
-    from app.applications.workflow import definition_of
-
-    return definition_of(application).stage(application.stage).name
+    defn = registry().pinned(application.program_key, application.definition_version)
+    return defn.stage(application.stage).name
 
 
 def _last_disbursement(application: Application, status: str) -> Disbursement | None:

@@ -16,8 +16,8 @@ from celery import shared_task
 from flask import current_app
 
 from app.notifications import delivery, relay, reminders
-from app.notifications.celery_app import DELIVER, DELIVER_BATCH
 from app.notifications.settings import setting
+from app.notifications.task_names import DELIVER, DELIVER_BATCH
 
 
 def publish_deliveries(ids: Sequence[int]) -> None:

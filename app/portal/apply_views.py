@@ -24,7 +24,7 @@ from app.extensions import db
 from app.organizations.models import Organization, Person
 from app.organizations.operations import ProfileError, current_account
 from app.portal import queries
-from app.portal.views import application_or_404, bp, desa_choices, lang
+from app.portal.blueprint import application_or_404, bp, desa_choices, lang
 from app.programs.registry import registry
 from forms.portal import BankAccountForm, ReasonForm
 from forms.programs import form_module
@@ -334,3 +334,10 @@ def correct_bank(application_id: int):
     context = status_context(application)
     context["bank_form"] = form
     return render_template("portal/application.html", **context), 422
+
+
+@bp.route("/permohonan/<int:application_id>")
+@login_required
+def application(application_id: int):
+    app_row = application_or_404(application_id)
+    return render_template("portal/application.html", **status_context(app_row))

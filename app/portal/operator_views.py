@@ -16,7 +16,7 @@ from app.extensions import db
 from app.organizations.models import Person
 from app.organizations.operations import ProfileError
 from app.portal import queries
-from app.portal.views import bp
+from app.portal.blueprint import bp
 from forms.portal import NominationForm, NominationUploadForm, yes_no
 
 
