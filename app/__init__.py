@@ -68,7 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.api.blueprint import bp as api_bp
     from app.applications.views import bp as applications_bp
-    from app.audit.views import bp as audit_bp
+    from app.auditor.views import bp as audit_bp
     from app.health.views import bp as health_bp
     from app.main.views import bp as main_bp
     from app.notifications.views import bp as notifications_bp

@@ -13,10 +13,10 @@ from flask_wtf import FlaskForm
 from app.accounts.models import User
 from app.applications.models import Application, Decision
 from app.applications.permissions import can_view_case
-from app.audit import exports, queries
-from app.audit.decision_file import decision_file_pdf
 from app.audit.operations import latest_checkpoint, record, record_personal_data_read
 from app.audit.verify import verify_chain
+from app.auditor import exports, queries
+from app.auditor.decision_file import decision_file_pdf
 from app.common.web import get_or_404, require
 from app.extensions import db
 from app.organizations.models import Person
