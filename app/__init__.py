@@ -66,15 +66,15 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
-    from app.api.views import bp as api_bp
+    from app.api.blueprint import bp as api_bp
     from app.applications.views import bp as applications_bp
-    from app.audit.views import bp as audit_bp
+    from app.auditor.views import bp as audit_bp
     from app.health.views import bp as health_bp
     from app.main.views import bp as main_bp
     from app.notifications.views import bp as notifications_bp
     from app.organizations.views import bp as organizations_bp
-    from app.portal.views import bp as portal_bp
-    from app.portal.views import programs_bp
+    from app.portal.blueprint import bp as portal_bp
+    from app.portal.blueprint import programs_bp
     from app.staff.public import bp as transparency_bp
     from app.staff.views import bp as staff_bp
 

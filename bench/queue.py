@@ -151,7 +151,7 @@ def median_ms(run: Callable[[], Any], repeat: int) -> float:
 def deep_cursor(db, user, depth: float):
     """The keyset cursor ``depth`` of the way down the user's largest queue slice."""
     from app.applications.models import StageTask
-    from app.staff.permissions import work_scopes
+    from app.applications.permissions import work_scopes
     from app.staff.queue import Cursor
 
     agency, role = work_scopes(user)[0]

@@ -17,10 +17,10 @@ from flask_babel import force_locale
 
 from app.applications import effects
 from app.applications.models import Decision
+from app.applications.review import StaffRefused
 from app.extensions import db
 from app.programs import budget
 from app.programs.models import ProgramBudget
-from app.staff.operations import StaffRefused
 from tests.support.programs import new_applicant_with_pesantren, open_program, sanitren_draft
 
 OVERRUN = {

@@ -1,1 +1,18 @@
-"""JSON API (/api/v1) for integration with other regional systems."""
+"""JSON API (/api/v1) for integration with other regional systems.
+
+``blueprint`` holds the Blueprint and the operation registry; importing the resource modules
+below registers their routes on it.
+"""
+
+from app.api import (  # noqa: F401  (route registration)
+    account,
+    applications,
+    audit,
+    docs,
+    finance,
+    nominations,
+    programs,
+    registers,
+    review,
+    statistics,
+)

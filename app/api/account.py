@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from app.api.blueprint import api
 from app.api.schemas import Out
-from app.api.views import api
 
 
 class TokenInfo(Out):

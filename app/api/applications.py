@@ -1,13 +1,10 @@
 """Applications: create a draft, save answers, upload documents, submit, withdraw, read status,
 history and the eligibility pre-check; list and fire the transitions allowed now.
 
-Every handler calls the same operations and permission functions as the web views: the
-portal's (``portal.operations.start_application/save_answers/submit/act``,
-``portal.permissions.can_apply_as/can_fill_application``, ``portal.queries.uploadable_documents``)
-for the applicant's side, the staff workspace's (``staff.operations.decide``,
-``staff.permissions.can_work_task``) for the agencies' side, and the domain's
-(``applications.permissions.can_view_application``, ``workflow.available_actions``,
-``eligibility.precheck``, ``documents.attach``) for both.
+Every handler calls the same domain operations and permission functions as the web views:
+``applications.submission`` (start, save, submit, act), ``applications.review.decide``,
+``applications.bank``, ``applications.permissions`` (view, upload, act as applicant),
+``workflow.available_actions``, ``eligibility.precheck`` and ``documents.attach``.
 """
 
 from __future__ import annotations
@@ -21,26 +18,30 @@ from pydantic import Field, StringConstraints, model_validator
 from werkzeug.datastructures import FileStorage
 
 from app.api import pagination
-from app.api.permissions import can_upload_document
+from app.api.blueprint import api
 from app.api.problems import ApiProblem
 from app.api.programs import TransitionOut, transition_out
 from app.api.schemas import In, Out, Text, text
-from app.api.views import api
-from app.applications import documents, workflow
+from app.applications import bank, documents, review, submission, workflow
 from app.applications import operations as ops
 from app.applications.effects import EffectError
 from app.applications.eligibility import passed, precheck
 from app.applications.models import Application, Decision, Document, StageTask
-from app.applications.permissions import can_view_application, is_applicant_of
+from app.applications.permissions import (
+    can_act_as_applicant,
+    can_apply_as,
+    can_edit_application,
+    can_upload_document,
+    can_view_application,
+    is_applicant_of,
+    stage_allows_bank_correction,
+)
 from app.common.identifiers import IdentifierError, normalize_bank_account
 from app.extensions import db
 from app.organizations.models import Organization, Person
 from app.organizations.operations import ProfileError
-from app.portal import operations as portal_ops
-from app.portal.permissions import can_act_as_applicant, can_apply_as, can_fill_application
 from app.programs.budget import BudgetExceeded
 from app.programs.registry import registry
-from app.staff import operations as staff_ops
 from workflows.answers import validate_answers
 
 MAX_ID = 2**63 - 1
@@ -255,15 +256,15 @@ def fire(application: Application, action: str, user, *, reason: str | None = No
     officer holds). Refusals become problem documents."""
     try:
         if is_applicant_of(user, application):
-            return portal_ops.act(application, user, action, reason=reason,
+            return submission.act(application, user, action, reason=reason,
                                   seen_version=seen_version)
-        return staff_ops.decide(application, action, user, reason=reason, fields=fields or {},
+        return review.decide(application, action, user, reason=reason, fields=fields or {},
                                 seen_version=seen_version)
     except REFUSALS as exc:
         raise _refused(exc) from None
 
 
-REFUSALS = (workflow.WorkflowRefused, staff_ops.StaffRefused, EffectError, BudgetExceeded)
+REFUSALS = (workflow.WorkflowRefused, review.StaffRefused, EffectError, BudgetExceeded)
 
 
 def _refused(exc: Exception) -> ApiProblem:
@@ -272,7 +273,7 @@ def _refused(exc: Exception) -> ApiProblem:
     if isinstance(exc, workflow.WorkflowRefused):
         return ApiProblem(REFUSAL_STATUS.get(exc.code, 409), exc.message, code=exc.code,
                           errors=_refusal_errors(exc))
-    if isinstance(exc, staff_ops.StaffRefused):
+    if isinstance(exc, review.StaffRefused):
         return ApiProblem(409, str(exc), code="task_held_by_other")
     return ApiProblem(409, str(exc), code="effect_refused")
 
@@ -332,12 +333,12 @@ def create_application(user, body: CreateDraft):
         raise _body_error("program_key", "unknown program", "Program tidak ditemukan.")
     organization, person = _applicant(user, body)
     try:
-        application = portal_ops.start_application(user, body.program_key,
+        application = submission.start_application(user, body.program_key,
                                                    organization=organization, person=person)
         if body.answers is not None or body.amount_requested is not None:
             answers, amount = checked_answers(application, body.answers or {},
                                               body.amount_requested)
-            portal_ops.save_answers(application, user, answers, amount)
+            submission.save_answers(application, user, answers, amount)
     except ops.ApplicationError as exc:
         raise ApiProblem(422, str(exc), code="application_refused") from None
     return application_out(application), 201, location(application)
@@ -389,11 +390,11 @@ def update_answers(user, application_id: int, body: AnswersIn):
     application = viewable(user, application_id)
     if not is_applicant_of(user, application):
         raise ApiProblem(403)
-    if not can_fill_application(user, application):
+    if not can_edit_application(user, application):
         raise ApiProblem(409, "Permohonan tidak dapat diubah pada tahap ini.", code="not_editable")
     try:
         answers, amount = checked_answers(application, body.answers, body.amount_requested)
-        portal_ops.save_answers(application, user, answers, amount)
+        submission.save_answers(application, user, answers, amount)
     except ops.ApplicationError as exc:
         raise ApiProblem(409, str(exc), code="not_editable") from None
     return application_out(application)
@@ -435,13 +436,13 @@ def submit_application(user, application_id: int, if_match: int | None):
     application = viewable(user, application_id)
     if not is_applicant_of(user, application):
         raise ApiProblem(403)
-    if portal_ops.submission_transition(user, application) is None:
+    if submission.submission_transition(user, application) is None:
         raise ApiProblem(409, "Permohonan tidak dapat diajukan pada tahap ini.",
                          code="not_submittable")
     if if_match is not None and if_match != application.version:
         raise ApiProblem(409, workflow.AlreadyHandled().message, code="already_handled")
     try:
-        decision = portal_ops.submit(application, user)
+        decision = submission.submit(application, user)
     except REFUSALS as exc:
         raise _refused(exc) from None
     return fired(application, decision)
@@ -468,8 +469,7 @@ def correct_bank_account(user, application_id: int, body: BankAccountIn):
     application = viewable(user, application_id)
     if not can_act_as_applicant(user, application):
         raise ApiProblem(403)
-    stage = workflow.definition_of(application).stage(application.stage)
-    if "correct_bank_account" not in stage.applicant_may:
+    if not stage_allows_bank_correction(application):
         raise ApiProblem(409, "Rekening tidak dapat diubah pada tahap ini.",
                          code="not_correctable")
     try:
@@ -477,7 +477,7 @@ def correct_bank_account(user, application_id: int, body: BankAccountIn):
     except IdentifierError as err:
         raise _body_error("number", err.message_en, err.message_id) from None
     try:
-        account = portal_ops.correct_bank_account(application, user, bank_name=body.bank_name,
+        account = bank.correct_bank_account(application, user, bank_name=body.bank_name,
                                                   number=number, holder_name=body.holder_name)
     except ProfileError as refused:
         raise _body_error(refused.field or "holder_name", str(refused), str(refused)) from None

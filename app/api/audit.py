@@ -8,13 +8,13 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 
 from app.api import pagination
+from app.api.blueprint import api
 from app.api.permissions import can_read_audit_trail
 from app.api.problems import ApiProblem
 from app.api.schemas import Out
-from app.api.views import api
 from app.audit.models import AuditEvent
-from app.audit.queries import AuditFilter, page
 from app.audit.verify import verify_chain
+from app.auditor.queries import AuditFilter, page
 from app.extensions import db
 
 Key = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.*-]{1,60}$")]

@@ -9,8 +9,8 @@ from typing import Any
 
 from flask import Response, current_app, json, render_template
 
+from app.api.blueprint import api, bp
 from app.api.openapi import build_spec
-from app.api.views import api, bp
 
 #: problem ``code`` values a client may meet, for the documentation's anchors
 PROBLEM_CODES = {

@@ -1,6 +1,6 @@
 """Nominations: a village operator proposes a guru ngaji resident of their desa.
 
-The same operations as the operator's page (``portal.nominations.parse_row`` validates and
+The same operations as the operator's page (``applications.nomination.parse_row`` validates and
 normalises exactly as a row of the nomination file, ``nominate_one`` creates or reuses the person,
 records the bank account and starts the draft); what the page refuses, this refuses with the same
 message.
@@ -14,13 +14,13 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from app.api.applications import ApplicationOut, application_out, location
+from app.api.blueprint import api
 from app.api.problems import ApiProblem
 from app.api.schemas import In
-from app.api.views import api
+from app.applications import nomination as nominations
 from app.applications.operations import ApplicationError
+from app.applications.permissions import operator_desa
 from app.organizations.operations import ProfileError
-from app.portal import nominations
-from app.portal.permissions import operator_desa
 
 Short = Annotated[str, StringConstraints(max_length=150)]
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import Field
 
+from app.api.blueprint import api
 from app.api.problems import ApiProblem
 from app.api.schemas import Out, Text, text
-from app.api.views import api
 from app.extensions import db
 from app.programs.models import Program
 from app.programs.registry import registry

@@ -7,10 +7,10 @@ from typing import Any
 from pydantic import Field
 from werkzeug.datastructures import FileStorage
 
+from app.api.blueprint import api
 from app.api.permissions import can_administer
 from app.api.problems import ApiProblem
 from app.api.schemas import In, Out
-from app.api.views import api
 from app.registers.operations import RegisterFileError, import_register
 
 

@@ -9,14 +9,14 @@ from pydantic import StringConstraints
 
 from app.agencies.models import Agency
 from app.api import pagination
+from app.api.blueprint import api
 from app.api.permissions import can_use_queue
 from app.api.problems import ApiProblem
 from app.api.schemas import Out
-from app.api.views import api
+from app.applications.permissions import WORK_ROLES
 from app.db import utcnow
 from app.extensions import db
 from app.staff import queue as work_queue
-from app.staff.permissions import WORK_ROLES
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 

@@ -11,10 +11,10 @@ import hashlib
 import sqlalchemy as sa
 from flask import Response, json, request
 
+from app.api.blueprint import api
 from app.api.problems import ApiProblem
 from app.api.programs import definition_or_404
 from app.api.schemas import Out, Text, text
-from app.api.views import api
 from app.applications.models import Application
 from app.extensions import db
 from app.programs import budget

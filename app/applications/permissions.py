@@ -9,19 +9,25 @@ stage of the application's program (its pinned definition: ``stage.agency`` + ``
 may reveal it, because they check it against the KTP or pay the person; a partner agency that
 only reads the file (DISDIK on Guru Ngaji) may not. An auditor may, but only with a stated
 reason, which goes into the read's audit event. Administrators may not. Every reveal is audited.
+
+Each rule is written once here; the portal, the staff workspace and the API all call it.
 """
 
 from __future__ import annotations
 
 from app.accounts.models import User
 from app.accounts.roles import ADMIN, APPROVER, AUDITOR, FINANCE, REVIEWER, VILLAGE_OPERATOR
-from app.applications.models import Application
+from app.applications.models import Application, Document, StageTask
+from app.applications.queries import open_task, uploadable_documents
+from app.organizations.models import Organization, Person
 from app.organizations.permissions import is_member
 from app.programs.registry import registry
 
 STAFF_READ_ROLES = (REVIEWER, APPROVER, FINANCE)
 #: why a full NIK may be shown (``nik_reveal_grant``)
 NIK_SELF, NIK_WORK, NIK_AUDIT = "self", "work", "audit"
+#: roles that work on stage tasks (claim, decide) at an agency
+WORK_ROLES = STAFF_READ_ROLES
 
 
 def is_applicant_of(user: User, application: Application) -> bool:
@@ -60,7 +66,7 @@ def can_edit_application(user: User, application: Application) -> bool:
     return "edit" in stage.applicant_may
 
 
-def can_view_document(user: User, document) -> bool:
+def can_view_document(user: User, document: Document) -> bool:
     """Whoever may see the application may download its documents (staff reads are audited)."""
     return can_view_application(user, document.application)
 
@@ -90,3 +96,77 @@ def can_reveal_nik(user: User, application: Application) -> bool:
 
 def reveal_needs_reason(user: User, application: Application) -> bool:
     return nik_reveal_grant(user, application) == NIK_AUDIT
+def can_view_case(user: User, application: Application) -> bool:
+    """Staff of an agency taking part in the program, auditors and admins; never the applicant."""
+    if not user.is_authenticated or is_applicant_of(user, application):
+        return False
+    return user.has_role(AUDITOR) or user.has_role(ADMIN) or is_agency_staff_of(user, application)
+
+
+def can_view_case_document(user: User, document: Document) -> bool:
+    """A document opened from the staff workspace: the case's audience, never the applicant."""
+    return can_view_case(user, document.application) and can_view_document(user, document)
+
+
+def work_scopes(user: User) -> list[tuple[int, str]]:
+    """(agency id, role) pairs whose open tasks this user works on, in a stable order."""
+    pairs = {(r.agency_id, r.role) for r in user.roles if r.role in WORK_ROLES and r.agency_id}
+    return sorted(pairs)
+
+
+def can_work_task(user: User, task: StageTask | None) -> bool:
+    """The user holds the task's role at the task's agency (and it is still open)."""
+    if task is None or task.completed_dt is not None or task.agency_id is None:
+        return False
+    return (task.agency_id, task.role) in work_scopes(user)
+
+
+def can_act_as_applicant(user: User, application: Application) -> bool:
+    return is_applicant_of(user, application) and not application.is_closed
+
+
+def stage_allows_bank_correction(application: Application) -> bool:
+    """The stage lets the applicant record a new bank account (agreement, failed transfer)."""
+    defn = registry().pinned(application.program_key, application.definition_version)
+    return "correct_bank_account" in defn.stage(application.stage).applicant_may
+
+
+def can_upload_document(user: User, application: Application, definition, doc_type: str) -> bool:
+    """The applicant uploads what the portal offers at this stage; agency staff upload their
+    agency's documents (e.g. survey photos) on a task they may work on."""
+    requirement = definition.document(doc_type)
+    if requirement is None or application.is_closed:
+        return False
+    if requirement.uploaded_by == "agency":
+        return can_work_task(user, open_task(application))
+    return can_act_as_applicant(user, application) and any(
+        d.type == doc_type for d in uploadable_documents(definition, application)
+    )
+
+
+def operator_desa(user: User) -> str | None:
+    """The desa a village operator nominates for (None for everyone else)."""
+    if not user.is_authenticated:
+        return None
+    return next((r.region_code for r in user.roles
+                 if r.role == VILLAGE_OPERATOR and r.region_code), None)
+
+
+def can_apply_as(user: User, party: Organization | Person | None) -> bool:
+    """A member applies for their organization; a person applies for themself."""
+    if party is None or not user.is_authenticated:
+        return False
+    if isinstance(party, Organization):
+        return is_member(user, party)
+    return user.person_id == party.id
+
+
+def can_follow_application(user: User, application: Application) -> bool:
+    """The applicant's side of an application: its owner, members, or the nominating operator."""
+    if not user.is_authenticated:
+        return False
+    return is_applicant_of(user, application) or application.nominated_by_user_id == user.id
+
+
+def can_nominate(user: User) -> bool:
+    return operator_desa(user) is not None

@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
 from app.agencies.models import Agency
-from app.applications import duplicates, effects, repeat_limits
+from app.applications import duplicates, effects, notices, repeat_limits
 from app.applications.eligibility import assess, passed
 from app.applications.models import Application, Decision, Document, StageTask
 from app.applications.permissions import is_applicant_of
@@ -125,8 +125,6 @@ def fire(
     decision = _decide(defn, application, plan, user, ctx, documents)
     effects.run(defn, application, plan, decision, user)
     task = _open_task(application, plan)
-    from app.applications import notices
-
     notices.after_transition(application, plan, decision, task)
     # last: the audit chain's lock is then held only from here to the commit
     _audit(application, decision)

@@ -14,12 +14,8 @@ from flask import Flask
 from kombu import Queue
 
 from app.notifications.settings import read
+from app.notifications.task_names import DELIVER, DELIVER_BATCH, DELIVERY_QUEUE
 
-#: one row per message: what releases before batch delivery published; still consumed
-DELIVER = "notifications.deliver"
-#: a list of row ids per message (NOTIFY_DELIVERY_BATCH), what the relay publishes now
-DELIVER_BATCH = "notifications.deliver_batch"
-DELIVERY_QUEUE = "notifications"
 QUEUES = (DELIVERY_QUEUE, "sweeps")
 
 

@@ -19,8 +19,8 @@ from kombu.exceptions import ChannelError, OperationalError
 
 from app.db import utcnow
 from app.notifications import delivery, relay, reminders
-from app.notifications.celery_app import DELIVER, DELIVER_BATCH, DELIVERY_QUEUE
 from app.notifications.settings import setting
+from app.notifications.task_names import DELIVER, DELIVER_BATCH, DELIVERY_QUEUE
 
 
 def publish_deliveries(ids: Sequence[int]) -> None:

@@ -7,18 +7,24 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from app.applications import workflow
+from app.applications import bank, workflow
+from app.applications import submission as operations
 from app.applications.facts import today
 from app.applications.models import Application
 from app.applications.operations import ApplicationError
-from app.applications.permissions import is_applicant_of
+from app.applications.permissions import (
+    can_act_as_applicant,
+    can_apply_as,
+    can_edit_application,
+    is_applicant_of,
+    stage_allows_bank_correction,
+)
 from app.common.web import get_or_404, require
 from app.extensions import db
 from app.organizations.models import Organization, Person
 from app.organizations.operations import ProfileError, current_account
-from app.portal import operations, queries
-from app.portal.permissions import can_act_as_applicant, can_apply_as, can_fill_application
-from app.portal.views import application_or_404, bp, desa_choices, lang
+from app.portal import queries
+from app.portal.blueprint import application_or_404, bp, desa_choices, lang
 from app.programs.registry import registry
 from forms.declared import build_form_class, initial_data
 from forms.portal import BankAccountForm, ReasonForm
@@ -101,7 +107,7 @@ def start(key: str):
 
 def _editable_or_404(application_id: int) -> Application:
     application = application_or_404(application_id)
-    require(can_fill_application(current_user, application))
+    require(can_edit_application(current_user, application))
     return application
 
 
@@ -160,7 +166,7 @@ def documents_step(application_id: int):
     require(is_applicant_of(current_user, application))
     allowed = queries.uploadable_documents(workflow.definition_of(application), application)
     back = request.values.get("kembali") == "status"
-    if not allowed or (not back and not can_fill_application(current_user, application)):
+    if not allowed or (not back and not can_edit_application(current_user, application)):
         abort(404)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -256,10 +262,11 @@ def status_context(application: Application) -> dict:
         "uploadable": queries.uploadable_documents(defn, application),
         "actions": [t for t in actions if t.action != "withdraw"],
         "withdraw": next((t for t in actions if t.action == "withdraw"), None),
-        "can_edit": can_fill_application(current_user, application),
+        "can_edit": can_edit_application(current_user, application),
         "can_act": can_act_as_applicant(current_user, application),
         "revision": application.stage in defn.revision_stages,
-        "bank_form": BankAccountForm(formdata=None) if _may_correct_bank(stage) else None,
+        "bank_form": (BankAccountForm(formdata=None)
+                      if stage_allows_bank_correction(application) else None),
         "account": current_account(organization=party if is_org else None,
                                    person=None if is_org else party),
         "disbursements": queries.disbursements(application),
@@ -267,10 +274,6 @@ def status_context(application: Application) -> dict:
         "missing": {d.type for d in queries.missing_documents(defn, application)},
         "upload_errors": {}, "today": today(),
     }
-
-
-def _may_correct_bank(stage) -> bool:
-    return "correct_bank_account" in stage.applicant_may
 
 
 @bp.route("/permohonan/<int:application_id>/aksi", methods=["POST"])
@@ -299,13 +302,12 @@ def act(application_id: int):
 def correct_bank(application_id: int):
     application = application_or_404(application_id)
     require(can_act_as_applicant(current_user, application))
-    defn = workflow.definition_of(application)
-    if not _may_correct_bank(defn.stage(application.stage)):
+    if not stage_allows_bank_correction(application):
         abort(404)
     form = BankAccountForm()
     if form.validate_on_submit():
         try:
-            operations.correct_bank_account(application, current_user,
+            bank.correct_bank_account(application, current_user,
                                             bank_name=form.bank_name.data,
                                             number=form.number.data,
                                             holder_name=form.holder_name.data)
@@ -318,3 +320,10 @@ def correct_bank(application_id: int):
     context = status_context(application)
     context["bank_form"] = form
     return render_template("portal/application.html", **context), 422
+
+
+@bp.route("/permohonan/<int:application_id>")
+@login_required
+def application(application_id: int):
+    app_row = application_or_404(application_id)
+    return render_template("portal/application.html", **status_context(app_row))

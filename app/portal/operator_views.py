@@ -6,16 +6,17 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.applications import nomination as nominations
 from app.applications import workflow
 from app.applications.operations import ApplicationError
+from app.applications.permissions import can_nominate, operator_desa
 from app.common.identifiers import mask_nik
 from app.common.web import require
 from app.extensions import db
 from app.organizations.models import Person
 from app.organizations.operations import ProfileError
-from app.portal import nominations, queries
-from app.portal.permissions import can_nominate, operator_desa
-from app.portal.views import bp
+from app.portal import queries
+from app.portal.blueprint import bp
 from forms.portal import NominationForm, NominationUploadForm, yes_no
 
 

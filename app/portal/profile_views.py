@@ -12,7 +12,7 @@ from app.extensions import db
 from app.organizations import operations
 from app.organizations.models import ORG_KINDS, Organization, Person
 from app.organizations.permissions import can_edit_organization
-from app.portal.views import bp, desa_choices
+from app.portal.blueprint import bp, desa_choices
 from forms.portal import ORGANIZATION_FORMS, BankAccountForm, PersonForm, as_yes_no, yes_no
 
 KIND_LABELS = {

@@ -13,6 +13,11 @@ from app.agencies.models import Agency
 from app.applications import workflow
 from app.applications.eligibility import precheck
 from app.applications.models import Application, Disbursement, Document, Report, StageTask
+from app.applications.queries import applicant_kind as applicant_kind
+from app.applications.queries import open_task as open_task
+from app.applications.queries import party_of as party_of
+from app.applications.queries import proposal_documents as proposal_documents
+from app.applications.queries import uploadable_documents as uploadable_documents
 from app.db import utcnow
 from app.extensions import db
 from app.organizations.models import Membership, Organization, Person
@@ -20,18 +25,6 @@ from app.programs.models import Program
 from workflows import ProgramDefinition, Stage
 from workflows.guards import documents_due
 from workflows.model import AllOf, AnyOf, Condition, Not
-
-
-def party_of(application: Application) -> Organization | Person:
-    if application.organization_id:
-        return db.session.get(Organization, application.organization_id)
-    return db.session.get(Person, application.person_id)
-
-
-def applicant_kind(application: Application) -> str:
-    party = party_of(application)
-    return party.kind if isinstance(party, Organization) else "perorangan"
-
 
 # ---------------------------------------------------------------- programs
 
@@ -52,13 +45,6 @@ def period_of(defn: ProgramDefinition) -> Period:
     opens = (program.window_opens if program and program.window_opens else defn.window.opens)
     closes = (program.window_closes if program and program.window_closes else defn.window.closes)
     return Period(opens, closes, program.is_open if program else True)
-
-
-def proposal_documents(defn: ProgramDefinition, kind: str | None = None) -> list:
-    """Documents due with the proposal (applicant's own), for this kind of applicant."""
-    return [d for d in defn.documents
-            if d.stage in (None, defn.initial_stage) and d.uploaded_by == "applicant"
-            and (kind is None or d.applies_to(kind))]
 
 
 # ---------------------------------------------------------------- eligibility
@@ -128,24 +114,6 @@ def earlier_versions(application: Application) -> dict[str, int]:
     return dict(rows.all())
 
 
-def uploadable_documents(defn: ProgramDefinition, application: Application) -> list:
-    """What the applicant may upload now: the proposal set at edit stages, else this stage's.
-
-    At a report revision, the documents of the stage that leads to the returning one.
-    """
-    stage = defn.stage(application.stage)
-    if "upload" not in stage.applicant_may or application.is_closed:
-        return []
-    kind = applicant_kind(application)
-    if "edit" in stage.applicant_may:
-        return proposal_documents(defn, kind)
-    stages = {stage.key}
-    if application.returned_from:
-        stages |= {t.from_stage for t in defn.transitions if t.to == application.returned_from}
-    return [d for d in defn.documents if d.stage in stages and d.uploaded_by == "applicant"
-            and d.applies_to(kind)]
-
-
 def missing_documents(defn: ProgramDefinition, application: Application) -> list:
     have = set(current_documents(application))
     due = documents_due(defn, application.stage, applicant_kind(application))
@@ -157,11 +125,6 @@ def missing_documents(defn: ProgramDefinition, application: Application) -> list
 
 def agency_names() -> dict[int, Agency]:
     return {a.id: a for a in db.session.scalars(sa.select(Agency))}
-
-
-def open_task(application: Application) -> StageTask | None:
-    return db.session.scalar(sa.select(StageTask).where(
-        StageTask.application_id == application.id, StageTask.completed_dt.is_(None)))
 
 
 def agency_name(task: StageTask | None) -> str | None:

@@ -12,11 +12,12 @@ from app.agencies.models import Agency
 from app.applications import workflow
 from app.applications.duplicates import current_bank_account
 from app.applications.models import Application, Decision, Disbursement, DuplicateFlag, StageTask
+from app.applications.permissions import can_work_task, work_scopes
+from app.applications.queries import open_task
 from app.common.identifiers import mask_nik
 from app.extensions import db
 from app.organizations.models import Organization, Person
-from app.staff.permissions import can_assign, can_work_task, work_scopes
-from app.staff.queue import open_task
+from app.staff.permissions import can_assign
 from forms.staff import ActionForm, action_form
 
 

@@ -9,12 +9,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.accounts.models import User
+from app.applications.permissions import WORK_ROLES
 from app.common.i18n import rupiah as _rupiah
 from app.db import utcnow
 from app.extensions import db
 from app.programs.registry import registry
 from app.regions.models import Region
-from app.staff.permissions import WORK_ROLES
 from forms.staff import QueueFilterForm, bulk_capable, text
 from workflows import Actor, ProgramDefinition, Transition, allowed_transitions
 

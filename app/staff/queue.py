@@ -17,11 +17,11 @@ import sqlalchemy as sa
 
 from app.accounts.models import User
 from app.applications.models import Application, ApplicationIdentifier, DuplicateFlag, StageTask
+from app.applications.permissions import work_scopes
 from app.common import pii
 from app.db import utcnow
 from app.extensions import db
 from app.organizations.models import Person
-from app.staff.permissions import work_scopes
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
@@ -251,11 +251,3 @@ def stage_counts(user: User) -> list[tuple[str, int, int]]:
         .group_by(StageTask.stage)
     ).all()
     return sorted(((s, n, late) for s, n, late in rows), key=lambda r: (-r[1], r[0]))
-
-
-def open_task(application: Application) -> StageTask | None:
-    return db.session.scalar(
-        sa.select(StageTask).where(
-            StageTask.application_id == application.id, StageTask.completed_dt.is_(None)
-        )
-    )

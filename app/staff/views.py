@@ -20,29 +20,27 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.models import User
+from app.applications import review as ops
 from app.applications import workflow
 from app.applications.documents import DocumentRejected, read
 from app.applications.effects import EffectError
 from app.applications.models import Application, Document, StageTask
+from app.applications.permissions import (
+    WORK_ROLES,
+    can_reveal_nik,
+    can_view_case,
+    can_view_case_document,
+    can_work_task,
+    reveal_needs_reason,
+)
 from app.common.web import get_or_404, require
 from app.extensions import db
 from app.organizations.models import Person
 from app.programs.registry import registry
 from app.staff import charts, dashboard, filters, finance
-from app.staff import operations as ops
 from app.staff import queue as work_queue
 from app.staff.case import colleagues, load_case
-from app.staff.permissions import (
-    READ_ROLES,
-    WORK_ROLES,
-    can_assign,
-    can_reveal_nik,
-    can_view_case,
-    can_view_document,
-    can_work_task,
-    for_roles,
-    reveal_needs_reason,
-)
+from app.staff.permissions import READ_ROLES, can_assign, for_roles
 from forms.staff import (
     ActionForm,
     AssignForm,
@@ -286,7 +284,7 @@ def document(application_id: int, document_id: int):
     """Inline preview for staff; each read is recorded. PDFs may be framed by our own pages."""
     application = _case_or_404(application_id)
     doc = get_or_404(db.session.get(Document, document_id))
-    require(doc.application_id == application.id and can_view_document(current_user, doc))
+    require(doc.application_id == application.id and can_view_case_document(current_user, doc))
     ops.record_document_read(current_user, application, doc.doc_type)
     db.session.commit()
     response = send_file(

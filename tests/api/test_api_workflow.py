@@ -7,9 +7,9 @@ from __future__ import annotations
 import io
 import re
 
+from app.applications import bank
 from app.applications.models import Disbursement
 from app.extensions import db
-from app.portal import operations as portal_ops
 from tests.api.conftest import pending_disbursement, to_first_tranche
 from tests.support.programs import PDF, fake_file
 
@@ -109,7 +109,7 @@ def test_finance_lists_records_and_fails_transfers(client, world):
                         headers=world.headers("finance"))
     assert again.status_code == 409 and again.json["code"] == "not_due"
 
-    portal_ops.correct_bank_account(application, world.users["applicant"], bank_name="Bank BJB",
+    bank.correct_bank_account(application, world.users["applicant"], bank_name="Bank BJB",
                                     number="0012345678901", holder_name=world.organization.name)
     db.session.commit()
     resubmit = client.post(f"/api/v1/applications/{application.id}/submit",

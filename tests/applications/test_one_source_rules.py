@@ -11,7 +11,7 @@ from app.applications.workflow import WorkflowRefused
 from app.extensions import db
 from app.notifications.models import Notification
 from app.organizations.models import Membership, Organization
-from app.portal import operations as portal_ops
+from app.applications import submission
 from app.programs.models import Program, RegionQuota
 from app.staff import dashboard
 from tests.staff.conftest import login
@@ -53,8 +53,8 @@ def school_application(*, report_average: int) -> tuple:
 def test_a_school_submission_is_a_submission_everywhere(db_session, programs, client):
     open_program("beasiswa_mbr")
     user, application = school_application(report_average=70)  # not an achiever: rank 25, 70
-    assert portal_ops.submission_transition(user, application).action == "submit_confirmed"
-    portal_ops.submit(application, user)
+    assert submission.submission_transition(user, application).action == "submit_confirmed"
+    submission.submit(application, user)
     db.session.commit()
     assert application.stage == "verification"
     # re-assessed at submit: the achievement rule ran and failed, so the reviewer cannot verify

@@ -8,8 +8,8 @@ import json
 from datetime import timedelta
 
 from app.audit.operations import record, record_personal_data_read
-from app.audit.queries import AuditFilter, page
-from app.audit.subject_access import subject_access_export
+from app.auditor.queries import AuditFilter, page
+from app.auditor.subject_access import subject_access_export
 from app.db import utcnow
 from app.extensions import db
 from tests.audit.conftest import append_events, decide, make_application
@@ -94,7 +94,7 @@ def test_subject_access_export_has_everything_but_no_plain_nik(db_session, audit
 
 
 def test_decision_file_shows_every_decision_and_digest(db_session, audit_keys):
-    from app.audit.decision_file import decision_file_html
+    from app.auditor.decision_file import decision_file_html
 
     application, _, reviewer = make_application()
     application.eligibility = {"results": [
@@ -136,7 +136,7 @@ def test_checkpoint_then_verify_cli(db_session, audit_keys, app):
 
 
 def test_intact_events_flags_one_applications_altered_event(db_session):
-    from app.audit.queries import application_events, intact_events
+    from app.auditor.queries import application_events, intact_events
     from tests.audit.conftest import tamper
 
     application, _, reviewer = make_application()

@@ -12,8 +12,8 @@ from app.audit.operations import (
     record,
     record_personal_data_read,
 )
-from app.audit.queries import who_read_person
 from app.audit.verify import verify_chain
+from app.auditor.queries import who_read_person
 from app.extensions import db
 from tests.audit.conftest import decide, make_application
 

@@ -8,10 +8,10 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from app.applications import review as ops
 from app.applications.models import Application, Disbursement
 from app.audit.models import AuditEvent
 from app.extensions import db
-from app.staff import operations as ops
 from tests.staff.conftest import login, nominate_guru, submitted_sanitren
 from tests.support.programs import act, attach_for_stage
 

@@ -16,11 +16,14 @@ import sqlalchemy as sa
 from flask import current_app
 from jinja2 import Environment, FileSystemLoader
 
+from app.accounts.models import User
+from app.agencies.models import Agency
 from app.audit.models import AuditEvent
 from app.audit.operations import freeze, latest_checkpoint
-from app.audit.queries import application_events
+from app.auditor.queries import application_events
 from app.db import utcnow
 from app.extensions import db
+from app.programs.models import Program
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "audit/decision_file.html"
@@ -53,16 +56,12 @@ def _rule_row(item: Any) -> dict[str, Any]:
 
 
 def _users(ids: set[int]) -> dict[int, Any]:
-    from app.accounts.models import User
-
     if not ids:
         return {}
     return {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
 
 
 def _agencies() -> dict[int, str]:
-    from app.agencies.models import Agency
-
     return dict(db.session.execute(sa.select(Agency.id, Agency.code)).tuples().all())
 
 
@@ -81,8 +80,6 @@ def _decision_rows(application: Any) -> list[dict[str, Any]]:
 
 
 def context(application: Any) -> dict[str, Any]:
-    from app.programs.models import Program
-
     events = application_events(application.id)
     return {
         "application": application,

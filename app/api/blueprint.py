@@ -1,7 +1,8 @@
 """The JSON API blueprint (/api/v1): token auth, problem+json errors, per-token rate limits.
 
-Handlers live in one module per resource next to their request/response models; importing them
-here registers their routes on ``bp`` and their operations on ``api`` (the OpenAPI document).
+Handlers live in one module per resource next to their request/response models; they import
+``bp``/``api`` from here, and the package ``__init__`` imports them, which registers their routes
+on ``bp`` and their operations on ``api`` (the OpenAPI document).
 """
 
 from __future__ import annotations
@@ -19,16 +20,3 @@ csrf.exempt(bp)
 problems.register(bp)
 bp.before_request(auth.ignore_browser_session)
 limiter.limit(auth.rate_limit_value, key_func=auth.rate_limit_key, scope="api")(bp)
-
-from app.api import (  # noqa: E402,F401  (route registration)
-    account,
-    applications,
-    audit,
-    docs,
-    finance,
-    nominations,
-    programs,
-    registers,
-    review,
-    statistics,
-)

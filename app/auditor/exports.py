@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import IO, Any
 
 from app.audit.chain import iso_utc
-from app.audit.queries import EXPORT_COLUMNS, AuditFilter, iter_rows
+from app.auditor.queries import EXPORT_COLUMNS, AuditFilter, iter_rows
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

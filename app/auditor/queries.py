@@ -13,6 +13,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.accounts.models import User
+from app.applications.models import Application
+from app.audit.chain import GENESIS_HASH, HASHED_FIELDS, event_hash
 from app.audit.models import AuditEvent
 from app.audit.operations import PERSONAL_DATA_READ
 from app.extensions import db
@@ -115,15 +118,12 @@ def application_events(application_id: int) -> list[AuditEvent]:
 
 
 def _person_application_ids(person_id: int) -> list[str]:
-    from app.applications.models import Application
-
     ids = db.session.scalars(sa.select(Application.id).where(Application.person_id == person_id))
     return [str(i) for i in ids]
 
 
 def about_person(person_id: int) -> sa.ColumnElement[bool]:
     """Events whose object is the person, one of their applications, or their user account."""
-    from app.accounts.models import User
 
     e = AuditEvent
     user_ids = [str(i) for i in db.session.scalars(
@@ -158,7 +158,6 @@ def intact_events(events: list[AuditEvent]) -> dict[int, bool]:
 
     A local check of a few events (one application's trail); ``verify.verify_chain`` walks all.
     """
-    from app.audit.chain import GENESIS_HASH, HASHED_FIELDS, event_hash
 
     before = {e.seq - 1 for e in events if e.seq > 1}
     hashes = dict(db.session.execute(

@@ -1,4 +1,4 @@
-"""Staff work on applications: claiming tasks, deciding (one or many), reading protected data.
+"""Review operations: claiming tasks, deciding (one or many), reading protected data.
 
 Everything here flushes and audits but never commits; decisions go through ``workflow.fire``.
 """
@@ -17,13 +17,13 @@ from app.accounts.models import User
 from app.applications import documents, workflow
 from app.applications.effects import EffectError
 from app.applications.models import Application, Decision, StageTask
+from app.applications.permissions import can_view_case, can_work_task
+from app.applications.queries import open_task
 from app.audit.operations import record, record_personal_data_read
 from app.common.errors import Refusal
 from app.db import utcnow
 from app.extensions import db
 from app.organizations.models import Person
-from app.staff.permissions import can_view_case, can_work_task
-from app.staff.queue import open_task
 
 
 class StaffRefused(Refusal):

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.models import User
 from app.applications import operations as applications
 from app.applications.models import Application
+from app.applications.permissions import operator_desa
 from app.common import pii
 from app.common.errors import Refusal
 from app.common.identifiers import (
@@ -32,7 +33,6 @@ from app.common.identifiers import (
 from app.extensions import db
 from app.organizations import operations as organizations
 from app.organizations.models import Person
-from app.portal.permissions import operator_desa
 from app.programs.registry import registry
 from app.registers.operations import RegisterFileError, read_rows
 

@@ -11,10 +11,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.accounts.models import User
+from app.applications.models import Application
 from app.audit.chain import iso_utc
 from app.audit.operations import record_personal_data_read
-from app.audit.queries import events_about_person
+from app.auditor.queries import events_about_person
 from app.extensions import db
+from app.notifications.models import Notification
 
 BULLETS = "\u2022" * 8
 PERSON_FIELDS = (
@@ -72,8 +75,6 @@ def _person(person: Any) -> dict[str, Any]:
 
 
 def _applications(person_id: int) -> list[dict[str, Any]]:
-    from app.applications.models import Application
-
     query = sa.select(Application).where(Application.person_id == person_id)
     return [
         _pick(a, APPLICATION_FIELDS)
@@ -83,9 +84,6 @@ def _applications(person_id: int) -> list[dict[str, Any]]:
 
 
 def _notifications(person_id: int) -> list[dict[str, Any]]:
-    from app.accounts.models import User
-    from app.notifications.models import Notification
-
     users = sa.select(User.id).where(User.person_id == person_id)
     query = sa.select(Notification).where(Notification.recipient_user_id.in_(users))
     notifications = db.session.scalars(query.order_by(Notification.id))
@@ -93,8 +91,6 @@ def _notifications(person_id: int) -> list[dict[str, Any]]:
 
 
 def _accounts(person_id: int) -> list[dict[str, Any]]:
-    from app.accounts.models import User
-
     query = sa.select(User).where(User.person_id == person_id).order_by(User.id)
     return [
         {"id": u.id, "email": u.email, "phone": u.phone, "full_name": u.full_name,

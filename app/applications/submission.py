@@ -1,4 +1,4 @@
-"""Applicant-side state changes. They call the domain operations, flush, and never commit."""
+"""Applicant-side operations: start, fill, upload, submit and act. They flush and never commit."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from app.accounts.models import User
 from app.applications import documents, workflow
 from app.applications import operations as applications
 from app.applications.models import Application, Decision
+from app.applications.queries import applicant_kind
 from app.extensions import db
-from app.organizations import operations as organizations
-from app.organizations.models import BankAccount, Organization, Person
-from app.portal import queries
+from app.organizations.models import Organization, Person
 from app.programs.registry import registry
 from workflows import Transition
 from workflows.answers import missing_answers
@@ -63,7 +62,7 @@ def submission_transition(user: User, application: Application) -> Transition | 
     the form's last step) or the way back from a revision stage (a corrected bank account).
     Where several submit, the one meant for this kind of applicant (Beasiswa MBR: a school
     submits the confirmed application, a parent the plain one)."""
-    kind = queries.applicant_kind(application)
+    kind = applicant_kind(application)
     submitting = [t for t in workflow.available_actions(user, application)
                   if t.submits or t.returns_to_sender]
     return next((t for t in submitting if fits_applicant_kind(t, kind)), None)
@@ -110,13 +109,3 @@ def act(application: Application, user: User, action: str, *, reason: str | None
     return workflow.fire(application, action, user, reason=reason,
                          fields=_fields_from_answers(transition, application),
                          seen_version=seen_version)
-
-
-def correct_bank_account(application: Application, user: User, *, bank_name: str, number: str,
-                         holder_name: str) -> BankAccount:
-    party = queries.party_of(application)
-    if isinstance(party, Organization):
-        return organizations.set_bank_account(user, bank_name=bank_name, number=number,
-                                              holder_name=holder_name, organization=party)
-    return organizations.set_bank_account(user, bank_name=bank_name, number=number,
-                                          holder_name=holder_name, person=party)

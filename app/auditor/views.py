@@ -12,15 +12,16 @@ from flask_wtf import FlaskForm
 
 from app.accounts.models import User
 from app.applications.models import Application, Decision
-from app.audit import exports, queries
-from app.audit.decision_file import decision_file_pdf
+from app.applications.permissions import can_view_case
 from app.audit.operations import latest_checkpoint, record, record_personal_data_read
 from app.audit.verify import verify_chain
+from app.auditor import exports, queries
+from app.auditor.decision_file import decision_file_pdf
 from app.common.web import get_or_404, require
 from app.extensions import db
 from app.organizations.models import Person
 from app.programs.registry import registry
-from app.staff.permissions import AUDIT_ROLES, can_view_case, for_roles
+from app.staff.permissions import AUDIT_ROLES, for_roles
 from app.staff.queue import _search_condition
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
