@@ -129,7 +129,7 @@ class Person(db.Model):
         self.kk_bidx = pii.blind_index(kk, purpose="kk") if kk else None
 
     def reveal_nik(self) -> str | None:
-        """Plaintext NIK; callers must check ``applications.permissions.can_reveal_nik`` and audit the read."""
+        """Plaintext NIK; callers check ``can_reveal_nik`` (applications) and audit the read."""
         return pii.decrypt(self.nik_encrypted, purpose="nik") if self.nik_encrypted else None
 
     def reveal_kk(self) -> str | None:

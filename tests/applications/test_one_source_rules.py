@@ -6,12 +6,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.admin import operations as admin_ops
-from app.applications import operations
+from app.applications import operations, submission
 from app.applications.workflow import WorkflowRefused
 from app.extensions import db
 from app.notifications.models import Notification
 from app.organizations.models import Membership, Organization
-from app.applications import submission
 from app.programs.models import Program, RegionQuota
 from app.staff import dashboard
 from tests.staff.conftest import login
