@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, make_response, render_template
+from flask import Blueprint, g, make_response, render_template
 from flask_login import current_user, login_required
 
 from app.applications import documents, letters
+from app.applications.grounds import DecisionGrounds, grounds_by_decision
 from app.applications.models import Application, Document
 from app.applications.permissions import can_view_application, can_view_document, is_applicant_of
 from app.audit.operations import record_personal_data_read
@@ -30,6 +31,12 @@ def detail(application_id: int):
 @bp.app_template_global()
 def decision_letter_available(application: Application) -> bool:
     return letters.approval_decision(application) is not None
+
+
+@bp.app_template_global()
+def decision_grounds_of(application: Application, definition) -> dict[int, DecisionGrounds]:
+    """Grounds of every decision by decision id, in the page's language (staff and audit)."""
+    return grounds_by_decision(definition, application, g.get("lang") or "id")
 
 
 @bp.route("/<int:application_id>/surat-keputusan.pdf")

@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g
 
 from app.accounts.models import User
 from app.agencies.models import Agency
 from app.applications import workflow
 from app.applications.duplicates import current_bank_account
+from app.applications.grounds import DecisionGrounds, decision_grounds
 from app.applications.models import Application, Decision, Disbursement, DuplicateFlag, StageTask
 from app.common.identifiers import mask_nik
 from app.extensions import db
@@ -39,6 +41,7 @@ class Case:
     may_work: bool = False
     may_assign: bool = False
     colleagues: list[User] = field(default_factory=list)
+    grounds: list[DecisionGrounds] = field(default_factory=list)
 
     @property
     def eligibility(self) -> list[dict]:
@@ -146,6 +149,7 @@ def load_case(
         may_work=can_work_task(user, task),
     )
     case.mine = mine
+    case.grounds = decision_grounds(case.definition, application, g.get("lang") or "id")
     case.may_assign = can_assign(user, task)
     if case.may_assign and task is not None:
         case.colleagues = colleagues(task)
