@@ -31,6 +31,7 @@ from .model import (
     Window,
     Withdrawal,
 )
+from .parse_agreements import parse_agreements
 from .parse_rules import parse_fact_name, parse_rules
 from .validation import Parsed, validate
 
@@ -50,7 +51,15 @@ REQUIRED = (
     "stages",
     "transitions",
 )
-OPTIONAL = ("fiscal_year", "quota", "once_per", "documents", "eligibility", "withdrawal")
+OPTIONAL = (
+    "fiscal_year",
+    "quota",
+    "once_per",
+    "documents",
+    "eligibility",
+    "withdrawal",
+    "agreements",
+)
 AREA_CODES = {
     "kecamatan": re.compile(r"^36\.03\.\d{2}$"),
     "desa": re.compile(r"^36\.03\.\d{2}\.[12]\d{3}$"),
@@ -102,6 +111,7 @@ def build(r: Reader, data: Any, known_agencies: Collection[str] | None) -> Progr
         stages=_stages(r, top.get("stages")),
         transitions=_transitions(r, top.get("transitions")),
         withdrawal=_withdrawal(r, top.get("withdrawal")),
+        agreements=parse_agreements(r, top.get("agreements")),
     )
     validate(r, p, known_agencies)
     return None if r.problems else p.build()

@@ -5,7 +5,7 @@ from urllib.parse import quote
 from flask import Blueprint, g, make_response, render_template
 from flask_login import current_user, login_required
 
-from app.applications import documents, letters
+from app.applications import agreements, documents, letters
 from app.applications.grounds import DecisionGrounds, grounds_by_decision
 from app.applications.models import Application, Document
 from app.applications.permissions import can_view_application, can_view_document, is_applicant_of
@@ -49,6 +49,25 @@ def decision_letter(application_id: int):
     response = make_response(letters.decision_letter_pdf(application, decision))
     response.headers["Content-Type"] = "application/pdf"
     filename = f"surat-keputusan-{application.number}.pdf"
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    return response
+
+
+@bp.app_template_global()
+def agreements_issued(application: Application) -> list:
+    return agreements.issued(application)
+
+
+@bp.route("/<int:application_id>/perjanjian/<key>.pdf")
+@login_required
+def agreement(application_id: int, key: str):
+    """An agreement to sign, rendered from the award (see app/applications/agreements.py)."""
+    application = get_or_404(db.session.get(Application, application_id))
+    require(can_view_application(current_user, application))
+    chosen = get_or_404(next((a for a in agreements.issued(application) if a.key == key), None))
+    response = make_response(agreements.agreement_pdf(application, chosen))
+    response.headers["Content-Type"] = "application/pdf"
+    filename = f"{chosen.key}-{application.number}.pdf"
     response.headers["Content-Disposition"] = f"attachment; filename={filename}"
     return response
 
