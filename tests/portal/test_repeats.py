@@ -79,8 +79,12 @@ def test_double_action_on_the_status_page_lands_on_it(client, applicant, kemenag
 def test_someone_elses_later_move_is_still_reported_as_stale(client, applicant, kemenag):
     application, _ = submitted_twice(client, applicant)
     status = f"/portal/permohonan/{application.id}"
-    data = {"csrf_token": csrf_from(client, status), "action": "withdraw",
-            "reason": "Berubah pikiran", "version": str(fresh(application).version)}
+    data = {
+        "csrf_token": csrf_from(client, status),
+        "action": "withdraw",
+        "reason": "Berubah pikiran",
+        "version": str(fresh(application).version),
+    }
     act(fresh(application), "return", kemenag, reason="Akta buram")
     response = client.post(f"{status}/aksi", data=data)
     assert response.status_code == 302  # refused with the reason, not a silent "done"
@@ -91,15 +95,21 @@ def test_double_nomination_lands_on_the_same_draft(client, operator):  # noqa: F
     login(client, operator)
     data = {
         "csrf_token": csrf_from(client, "/portal/operator"),
-        "full_name": "Ustadz Hasan", "nik": "3603011201850001", "address": "Kp. Cangkudu",
-        "teaching_since": "2015-07-01", "pupil_count": "25",
-        "is_civil_servant": "tidak", "has_fixed_income": "tidak",
+        "full_name": "Ustadz Hasan",
+        "nik": "3603011201850001",
+        "address": "Kp. Cangkudu",
+        "teaching_since": "2015-07-01",
+        "pupil_count": "25",
+        "is_civil_servant": "tidak",
+        "has_fixed_income": "tidak",
     }
     first, second = twice(client, "/portal/operator/usulan", data)
     assert first.status_code == 302, first.get_data(as_text=True)[:2000]
     assert second.status_code == 303 and second.location == first.location
-    count = db.session.scalar(sa.select(sa.func.count()).where(
-        Application.nominated_by_user_id == operator.id))
+    count = db.session.scalar(
+        sa.select(sa.func.count()).where(Application.nominated_by_user_id == operator.id)
+    )
     assert count == 1
     assert "Usulan ini sudah tersimpan sebelumnya" in client.get(second.location).get_data(
-        as_text=True)
+        as_text=True
+    )
