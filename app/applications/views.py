@@ -58,13 +58,15 @@ def agreements_issued(application: Application) -> list:
     return agreements.issued(application)
 
 
-@bp.route("/<int:application_id>/perjanjian/<key>.pdf")
+@bp.route("/<int:application_id>/perjanjian/<agreement_key>.pdf")
 @login_required
-def agreement(application_id: int, key: str):
+def agreement(application_id: int, agreement_key: str):
     """An agreement to sign, rendered from the award (see app/applications/agreements.py)."""
     application = get_or_404(db.session.get(Application, application_id))
     require(can_view_application(current_user, application))
-    chosen = get_or_404(next((a for a in agreements.issued(application) if a.key == key), None))
+    chosen = get_or_404(
+        next((a for a in agreements.issued(application) if a.key == agreement_key), None)
+    )
     response = make_response(agreements.agreement_pdf(application, chosen))
     response.headers["Content-Type"] = "application/pdf"
     filename = f"{chosen.key}-{application.number}.pdf"
