@@ -77,9 +77,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.portal.blueprint import programs_bp
     from app.staff.public import bp as transparency_bp
     from app.staff.views import bp as staff_bp
+    from app.verification.views import bp as verification_bp
 
     for blueprint in (
         main_bp, accounts_bp, health_bp, organizations_bp, applications_bp, notifications_bp,
         portal_bp, programs_bp, staff_bp, admin_bp, audit_bp, api_bp, transparency_bp,
+        verification_bp,
     ):
         app.register_blueprint(blueprint)

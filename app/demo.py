@@ -38,6 +38,16 @@ DEMO_STAFF = [
     ),
     ("operator.sekolah@demo.sibantu.id", "Operator SDN Balaraja 1", "school_operator", None, None),
 ]
+#: title and NIP printed under the demo approvers' signatures (fictitious NIPs)
+DEMO_SIGNERS = {
+    "kepala.bappeda@demo.sibantu.id": ("Kepala Bappeda Kabupaten Tangerang", "197203151998031004"),
+    "kepala.kesra@demo.sibantu.id": ("Kepala Bagian Kesejahteraan Rakyat", "196908121994031007"),
+    "kepala.disdik@demo.sibantu.id": ("Kepala Dinas Pendidikan", "197104021997031002"),
+    "kepala.diskopum@demo.sibantu.id": (
+        "Kepala Dinas Koperasi dan Usaha Mikro",
+        "197512202000032003",
+    ),
+}
 DEMO_APPLICANTS = [
     ("pesantren@demo.sibantu.id", "KH. Abdul Malik", "081234567801"),
     ("koperasi@demo.sibantu.id", "Sri Mulyani", "081234567802"),
@@ -58,7 +68,7 @@ def ensure_reference_data(program_keys: set[str] | None = None) -> None:
 def ensure_demo_users() -> list[tuple[str, str]]:
     logins = []
     for email, name, role, agency, desa in DEMO_STAFF:
-        accounts.create_staff_user(
+        user = accounts.create_staff_user(
             email=email,
             full_name=name,
             password=DEMO_PASSWORD,
@@ -66,6 +76,8 @@ def ensure_demo_users() -> list[tuple[str, str]]:
             agency_code=agency,
             region_code=desa,
         )
+        if email in DEMO_SIGNERS:
+            user.job_title, user.nip = DEMO_SIGNERS[email]
         logins.append((email, f"{role}{' @ ' + agency if agency else ''}"))
     for email, name, phone in DEMO_APPLICANTS:
         if accounts.find_user_by_email(email) is None:

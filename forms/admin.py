@@ -14,7 +14,15 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from app.accounts.roles import ROLE_LABELS
 from app.agencies.models import AGENCIES
@@ -105,6 +113,16 @@ class StaffUserForm(FlaskForm):
     )
     region_code = StringField(
         _l("Kode desa (untuk operator desa)"), validators=[Optional(), Length(max=13)]
+    )
+    job_title = StringField(
+        _l("Jabatan (dicetak di bawah tanda tangan)"),
+        validators=[Optional(), Length(max=150)],
+        description=_l("Untuk pejabat yang menandatangani surat keputusan dan perjanjian."),
+    )
+    nip = StringField(
+        _l("NIP"),
+        validators=[Optional(), Regexp(r"^\d{18}$", message=_l("NIP harus 18 digit angka."))],
+        filters=[lambda v: v.replace(" ", "") if v else v],
     )
 
 

@@ -439,6 +439,26 @@ class Withdrawal:
         }
 
 
+@dataclass(frozen=True)
+class Agreement:
+    """A document the system issues for the recipient to sign (NPHD, loan agreement, SPTJM…)."""
+
+    key: str
+    title: Text
+    template: str
+    issued_at: str
+    signed_copy: str
+
+    def to_dict(self) -> JSON:
+        return {
+            "key": self.key,
+            "title": self.title.to_dict(),
+            "template": self.template,
+            "issued_at": self.issued_at,
+            "signed_copy": self.signed_copy,
+        }
+
+
 WITHDRAW_LABEL = Text(id="Tarik usulan", en="Withdraw")
 
 
@@ -466,6 +486,7 @@ class ProgramDefinition:
     #: program groups (``groups: [housing]``) a repeat limit of any program may count
     groups: tuple[str, ...] = ()
     withdrawal: Withdrawal | None = None
+    agreements: tuple[Agreement, ...] = ()
 
     @cached_property
     def _stages(self) -> dict[str, Stage]:
@@ -477,6 +498,9 @@ class ProgramDefinition:
 
     def has_stage(self, key: str) -> bool:
         return key in self._stages
+
+    def agreement(self, key: str) -> Agreement | None:
+        return next((a for a in self.agreements if a.key == key), None)
 
     def document(self, doc_type: str) -> DocumentRequirement | None:
         return next((d for d in self.documents if d.type == doc_type), None)
@@ -553,6 +577,8 @@ class ProgramDefinition:
             "stages": [s.to_dict() for s in self.stages],
             "transitions": [t.to_dict() for t in self.transitions],
             "withdrawal": _opt(self.withdrawal),
+            # only when declared, so definitions without agreements keep their digests
+            **({"agreements": [a.to_dict() for a in self.agreements]} if self.agreements else {}),
         }
 
     def canonical_json(self) -> str:

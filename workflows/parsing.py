@@ -31,6 +31,7 @@ from .model import (
     Window,
     Withdrawal,
 )
+from .parse_agreements import parse_agreements
 from .parse_form import parse_form
 from .parse_history import parse_groups, parse_once_per
 from .parse_rules import parse_fact_name, parse_rules
@@ -54,6 +55,7 @@ REQUIRED = (
 )
 OPTIONAL = (
     "fiscal_year", "quota", "once_per", "groups", "documents", "eligibility", "withdrawal",
+    "agreements",
 )
 AREA_CODES = {
     "kecamatan": re.compile(r"^36\.03\.\d{2}$"),
@@ -107,6 +109,7 @@ def build(r: Reader, data: Any, known_agencies: Collection[str] | None) -> Progr
         stages=_stages(r, top.get("stages")),
         transitions=_transitions(r, top.get("transitions")),
         withdrawal=_withdrawal(r, top.get("withdrawal")),
+        agreements=parse_agreements(r, top.get("agreements")),
     )
     validate(r, p, known_agencies)
     return None if r.problems else p.build()

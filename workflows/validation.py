@@ -11,6 +11,7 @@ from . import constants as c
 from ._reader import Reader, join
 from .form_model import Form
 from .model import (
+    Agreement,
     Amount,
     DocumentRequirement,
     FiscalYear,
@@ -23,6 +24,7 @@ from .model import (
     Window,
     Withdrawal,
 )
+from .parse_agreements import check_agreements
 from .registry import EFFECTS, GUARDS
 
 Located = tuple[str, Any]
@@ -53,6 +55,7 @@ class Parsed:
     stages: tuple[tuple[str, Stage | None], ...]
     transitions: tuple[tuple[str, Transition | None], ...]
     withdrawal: Withdrawal | None
+    agreements: tuple[tuple[str, Agreement], ...] = ()
     by_key: dict[str, tuple[str, Stage]] = field(default_factory=dict)
 
     def good_stages(self) -> list[tuple[str, Stage]]:
@@ -87,6 +90,7 @@ class Parsed:
             groups=self.groups,
             once_per=self.once_per,
             withdrawal=self.withdrawal,
+            agreements=tuple(a for _, a in self.agreements),
         )
 
 
@@ -101,6 +105,7 @@ def validate(r: Reader, p: Parsed, known_agencies: Collection[str] | None) -> No
     _check_withdrawal(r, p)
     _check_money(r, p)
     _check_repeat(r, p)
+    check_agreements(r, p.agreements, set(p.by_key), {d.type for _, d in p.documents})
     if p.complete() and not r.problems:
         _check_graph(r, p)
 

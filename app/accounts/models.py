@@ -16,12 +16,16 @@ class User(db.Model):
     __table_args__ = (
         sa.CheckConstraint("language IN ('id', 'en')", name="language_known"),
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
+        sa.CheckConstraint("nip IS NULL OR length(nip) = 18", name="nip_18_digits"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     phone: Mapped[str | None] = mapped_column(sa.String(20), default=None)
     full_name: Mapped[str] = mapped_column(sa.String(150))
+    #: staff signing letters: official title (jabatan) and civil-servant number (NIP, 18 digits)
+    job_title: Mapped[str | None] = mapped_column(sa.String(150), default=None)
+    nip: Mapped[str | None] = mapped_column(sa.String(18), default=None)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str] = mapped_column(sa.String(2), default="id")

@@ -230,6 +230,8 @@ def create_user():
             region_code=region,
             granted_by=current_user,
         )
+        user.job_title = (form.job_title.data or "").strip() or None
+        user.nip = form.nip.data or None
     except accounts.AccountError as refused:
         db.session.rollback()
         form.email.errors = [str(refused)]

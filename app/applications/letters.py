@@ -1,8 +1,8 @@
 """The decision letter (surat keputusan) of an approved application.
 
 It is rendered on demand from the audited approval decision rather than stored, so the letter can
-never drift from the trail: it names the decision's audit sequence number and hash, which
-``flask audit verify`` checks.
+never drift from the trail: it names the decision's audit sequence number and hash, and carries
+a QR code and short link to the public verification page (app/verification/).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from app.applications.models import Application, Decision
 from app.applications.workflow import definition_of
 from app.audit.models import AuditEvent
 from app.extensions import db
+from app.verification import codes
 
 TEMPLATE = "applications/decision_letter.html"
 WITHDRAWN = ("rejected", "withdrawn")
@@ -52,7 +53,14 @@ def decision_letter_html(application: Application, decision: Decision) -> str:
         agency=db.session.get(Agency, decision.agency_id) if decision.agency_id else None,
         approver=db.session.get(User, decision.actor_user_id),
         event=db.session.get(AuditEvent, decision.audit_seq) if decision.audit_seq else None,
+        **verification_context(decision),
     )
+
+
+def verification_context(decision: Decision) -> dict:
+    """Signer, short link and QR code printed on every letter issued from ``decision``."""
+    url = codes.url_of(decision)
+    return {"signer": codes.signer_of(decision), "verify_url": url, "qr": codes.qr_data_uri(url)}
 
 
 def decision_letter_pdf(application: Application, decision: Decision) -> bytes:

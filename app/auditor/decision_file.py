@@ -18,6 +18,8 @@ from jinja2 import Environment, FileSystemLoader
 
 from app.accounts.models import User
 from app.agencies.models import Agency
+from app.applications.grounds import grounds_by_decision, photo_data_uri
+from app.applications.workflow import definition_of
 from app.audit.models import AuditEvent
 from app.audit.operations import freeze, latest_checkpoint
 from app.auditor.queries import application_events
@@ -85,6 +87,8 @@ def context(application: Any) -> dict[str, Any]:
         "application": application,
         "program": db.session.get(Program, application.program_key),
         "decisions": _decision_rows(application),
+        "grounds": grounds_by_decision(definition_of(application), application, "id"),
+        "photo_data_uri": photo_data_uri,
         "eligibility": eligibility_rows(application.eligibility),
         "documents": sorted(application.documents, key=lambda d: (d.doc_type, d.version)),
         "events": events,

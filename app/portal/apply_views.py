@@ -23,7 +23,7 @@ from app.common.web import get_or_404, require
 from app.extensions import db
 from app.organizations.models import Organization, Person
 from app.organizations.operations import ProfileError, current_account
-from app.portal import queries
+from app.portal import queries, repeats
 from app.portal.blueprint import application_or_404, bp, desa_choices, lang
 from app.programs.registry import registry
 from forms.declared import build_form_class, initial_data
@@ -166,6 +166,8 @@ def documents_step(application_id: int):
     require(is_applicant_of(current_user, application))
     allowed = queries.uploadable_documents(workflow.definition_of(application), application)
     back = request.values.get("kembali") == "status"
+    if request.method == "POST" and not allowed:
+        return repeats.after_submission(current_user, application) or abort(404)
     if not allowed or (not back and not can_edit_application(current_user, application)):
         abort(404)
     errors: dict[str, str] = {}
@@ -211,7 +213,10 @@ def _submit_context(application: Application) -> dict:
 @bp.route("/permohonan/<int:application_id>/kirim", methods=["GET", "POST"])
 @login_required
 def submit_step(application_id: int):
-    application = _editable_or_404(application_id)
+    application = application_or_404(application_id)
+    if request.method == "POST" and (repeat := repeats.after_submission(current_user, application)):
+        return repeat
+    require(can_edit_application(current_user, application))
     reasons: list[str] = []
     if request.method == "POST":
         try:
@@ -280,13 +285,16 @@ def status_context(application: Application) -> dict:
 @login_required
 def act(application_id: int):
     application = application_or_404(application_id)
-    require(can_act_as_applicant(current_user, application))
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
+    seen = request.form.get("version", type=int)
+    if repeat := repeats.after_action(current_user, application, seen):
+        return repeat
+    require(can_act_as_applicant(current_user, application))
     try:
         operations.act(application, current_user, request.form.get("action", ""),
-                       reason=form.reason.data, seen_version=request.form.get("version", type=int))
+                       reason=form.reason.data, seen_version=seen)
     except workflow.WorkflowRefused as refused:
         db.session.rollback()
         for reason in _reasons(refused):

@@ -15,7 +15,7 @@ from app.common.web import require
 from app.extensions import db
 from app.organizations.models import Person
 from app.organizations.operations import ProfileError
-from app.portal import queries
+from app.portal import queries, repeats
 from app.portal.blueprint import bp
 from forms.portal import NominationForm, NominationUploadForm, yes_no
 
@@ -49,6 +49,10 @@ def nominate():
         values = {f.name: f.data for f in form if f.type not in ("CSRFTokenField",)}
         values["is_civil_servant"] = yes_no(values["is_civil_servant"])
         values["has_fixed_income"] = yes_no(values["has_fixed_income"])
+        earlier = repeats.earlier_nomination(current_user, values["nik"])
+        if earlier is not None:  # the same form sent twice: show where the first one led
+            flash(_("Usulan ini sudah tersimpan sebelumnya."), "info")
+            return redirect(url_for("portal.documents_step", application_id=earlier.id), 303)
         try:
             application = nominations.nominate_one(current_user, values)
         except nominations.RowRefused as refused:

@@ -12,6 +12,7 @@ from app.accounts.models import User
 from app.agencies.models import Agency
 from app.applications import workflow
 from app.applications.eligibility import precheck
+from app.applications.grounds import grounds_by_decision
 from app.applications.models import Application, Disbursement, Document, Report, StageTask
 from app.applications.queries import applicant_kind as applicant_kind
 from app.applications.queries import open_task as open_task
@@ -165,6 +166,7 @@ def timeline(application: Application, lang: str, applicant_label: str) -> list[
     defn = workflow.definition_of(application)
     agencies = agency_names()
     items = []
+    grounds = grounds_by_decision(defn, application, lang, applicant=True)
     for decision in application.decisions:
         transition = defn.find_transition(decision.from_stage, decision.action)
         agency = agencies.get(decision.agency_id)
@@ -173,6 +175,7 @@ def timeline(application: Application, lang: str, applicant_label: str) -> list[
             "time": decision.created_dt,
             "actor": agency.name if agency else applicant_label,
             "note": decision.reason,
+            "grounds": grounds.get(decision.id),
         })
     stage = defn.stage(application.stage)
     task = open_task(application)

@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g
 
 from app.accounts.models import User
 from app.agencies.models import Agency
 from app.applications import workflow
 from app.applications.duplicates import current_bank_account
+from app.applications.grounds import DecisionGrounds, decision_grounds
 from app.applications.models import Application, Decision, Disbursement, DuplicateFlag, StageTask
 from app.applications.permissions import can_work_task, work_scopes
 from app.applications.queries import open_task
@@ -40,6 +42,7 @@ class Case:
     may_work: bool = False
     may_assign: bool = False
     colleagues: list[User] = field(default_factory=list)
+    grounds: list[DecisionGrounds] = field(default_factory=list)
 
     @property
     def eligibility(self) -> list[dict]:
@@ -147,6 +150,7 @@ def load_case(
         may_work=can_work_task(user, task),
     )
     case.mine = mine
+    case.grounds = decision_grounds(case.definition, application, g.get("lang") or "id")
     case.may_assign = can_assign(user, task)
     if case.may_assign and task is not None:
         case.colleagues = colleagues(task)

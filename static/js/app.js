@@ -3,7 +3,8 @@
    2. Native confirm() for buttons and links with data-confirm.
    3. Character counters for textareas with maxlength.
    4. Chosen file name and size for <input type=file>, with a warning above data-max-bytes
-      (the server checks again). Messages follow <html lang>: Indonesian, or English. */
+      (the server checks again). Messages follow <html lang>: Indonesian, or English.
+   (Further sections below: location for photo_geo, select-all in the queue, sending/uploads.) */
 (function () {
   "use strict";
 
@@ -244,4 +245,112 @@
   } else {
     init();
   }
+}());
+
+/* Sending: a submitted POST form disables its buttons (a second tap cannot send it again; the
+   server also lands a repeat on the first one's result) and says it is sending. A form with
+   chosen files is sent with XMLHttpRequest so a <progress> bar shows the upload; the answer
+   page then replaces this one, as a normal submit would. Without JS forms post as usual. */
+(function () {
+  "use strict";
+  var en = (document.documentElement.lang || "id").slice(0, 2) === "en";
+  var TEXT = en ? { sending: "Sending…", uploading: "Uploading… {p}%", failed: "Upload failed; check the connection and try again." }
+    : { sending: "Mengirim…", uploading: "Mengunggah… {p}%", failed: "Unggahan gagal; periksa koneksi lalu coba lagi." };
+
+  function buttons(form) {
+    return Array.prototype.slice.call(form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]"));
+  }
+
+  function keepSubmitter(form, submitter) {
+    if (!submitter || !submitter.name) { return; }
+    var hidden = document.createElement("input");
+    hidden.type = "hidden";
+    hidden.name = submitter.name;
+    hidden.value = submitter.value;
+    hidden.setAttribute("data-submitter", "");
+    form.appendChild(hidden);
+  }
+
+  function busy(form, on) {
+    buttons(form).forEach(function (b) {
+      if (on) {
+        b.setAttribute("data-label", b.textContent);
+        b.textContent = TEXT.sending;
+      } else if (b.hasAttribute("data-label")) {
+        b.textContent = b.getAttribute("data-label");
+      }
+      b.disabled = on;
+      if (on) { b.setAttribute("aria-busy", "true"); } else { b.removeAttribute("aria-busy"); }
+    });
+    if (!on) {
+      Array.prototype.forEach.call(form.querySelectorAll("[data-submitter]"), function (h) { h.remove(); });
+    }
+  }
+
+  function hasFiles(form) {
+    return Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (i) {
+      return i.files && i.files.length > 0;
+    });
+  }
+
+  function upload(form) {
+    var bar = document.createElement("progress");
+    var status = document.createElement("p");
+    bar.className = "upload-progress";
+    bar.max = 100;
+    bar.value = 0;
+    status.setAttribute("aria-live", "polite");
+    status.className = "upload-status";
+    form.appendChild(bar);
+    form.appendChild(status);
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.upload.addEventListener("progress", function (e) {
+      if (!e.lengthComputable) { return; }
+      var p = Math.round(e.loaded * 100 / e.total);
+      bar.value = p;
+      status.textContent = TEXT.uploading.replace("{p}", p);
+    });
+    xhr.addEventListener("load", function () {
+      if (window.history && xhr.responseURL) { window.history.replaceState(null, "", xhr.responseURL); }
+      document.open();
+      document.write(xhr.responseText);
+      document.close();
+    });
+    xhr.addEventListener("error", function () {
+      status.textContent = TEXT.failed;
+      bar.remove();
+      busy(form, false);
+    });
+    xhr.send(new FormData(form));
+  }
+
+  function onSubmit(event) {
+    var form = event.target;
+    if (event.defaultPrevented || (form.method || "").toLowerCase() !== "post") { return; }
+    if (form.hasAttribute("data-download")) { return; } /* answers with a file: page stays */
+    if (form.hasAttribute("data-sending")) { event.preventDefault(); return; }
+    form.setAttribute("data-sending", "");
+    keepSubmitter(form, event.submitter);
+    if (hasFiles(form) && window.FormData && window.XMLHttpRequest) {
+      event.preventDefault();
+      busy(form, true);
+      upload(form);
+      return;
+    }
+    /* disable after this tick, so the browser still sends the form it is submitting; if the
+       page is still here long after, let the person try again (the server handles a repeat) */
+    setTimeout(function () { busy(form, true); }, 0);
+    setTimeout(function () { form.removeAttribute("data-sending"); busy(form, false); }, 20000);
+  }
+
+  /* Back from the next page (bfcache): make the form usable again. */
+  window.addEventListener("pageshow", function (e) {
+    if (!e.persisted) { return; }
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-sending]"), function (f) {
+      f.removeAttribute("data-sending");
+      busy(f, false);
+    });
+  });
+  document.addEventListener("submit", onSubmit);
 }());

@@ -172,7 +172,8 @@ def common_values(owner, users) -> dict[str, Any]:
     return {
         "person_id": person.id, "import_id": imported.id, "user_id": throwaway.id,
         "assignment_id": assignment.id, "notification_id": notification.id if notification else 0,
-        "key": "sanitren", "program_key": "sanitren", "year": 2026, "register": "pesantren",
+        "key": "sanitren", "agreement_key": "nphd", "program_key": "sanitren", "year": 2026,
+        "register": "pesantren",
         "token": "x" * 20,
     }
 

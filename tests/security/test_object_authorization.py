@@ -33,6 +33,7 @@ ACCESS: AccessTable = {
     "applications.detail": ("submitted", APPLICANT_AND_FILE),
     "applications.document": ("submitted", APPLICANT_AND_FILE),
     "applications.decision_letter": ("approved", APPLICANT_AND_FILE),
+    "applications.agreement": ("approved", APPLICANT_AND_FILE),
     "organizations.detail": ("owner", OWNER | AUDIT),
     "portal.application": ("submitted", OWNER),
     "portal.act": ("submitted", OWNER),

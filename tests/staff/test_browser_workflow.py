@@ -144,9 +144,9 @@ def test_sanitren_through_the_staff_workspace(live_app, browser, world):
         {"name": "survei.jpg", "mimeType": "image/jpeg", "buffer": JPG}
     )
     form.get_by_role("button", name="Simpan hasil survei").click()
-    assert page.get_by_text("tersimpan").first.is_visible()
+    page.get_by_text("tersimpan").first.wait_for()  # sent with upload progress (XHR), no reload
     page.goto(url + app_url)
-    assert page.get_by_text("Geotag: -6.1783").is_visible()
+    assert page.get_by_text("Geotag: -6.1783").first.is_visible()  # document list and grounds
     form = open_action(page, "recommend")
     form.get_by_label("Pertimbangan rekomendasi").fill("Memenuhi syarat, sanitasi tidak layak.")
     form.get_by_role("button", name="Rekomendasikan").click()
