@@ -140,12 +140,15 @@ class RegisterImportForm(FlaskForm):
         choices=[
             ("dtks", _l("DTKS/DTSEN (rumah tangga berpenghasilan rendah)")),
             ("pesantren", _l("Data pesantren Kemenag (NSPP)")),
+            ("awards", _l("Penerimaan bantuan sebelumnya")),
         ],
     )
     file = FileField(
         _l("Berkas CSV atau XLSX"),
         description=_l(
             "Baris pertama berisi nama kolom, misalnya nik, kk, kode_desa atau nspp, nama, jenis."
+            " Penerimaan sebelumnya: program, kelompok, tanggal dan nik, kk, nisn, nspp, npsn,"
+            " nib atau ahu."
         ),
         render_kw={"accept": ".csv,.xlsx"},
     )

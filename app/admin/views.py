@@ -16,8 +16,9 @@ from app.extensions import db
 from app.programs.models import Program, ProgramBudget, RegionQuota
 from app.programs.registry import registry
 from app.regions.models import Region
+from app.registers.importing import import_file
 from app.registers.models import RegisterImport
-from app.registers.operations import RegisterFileError, import_register
+from app.registers.operations import RegisterFileError
 from app.staff.permissions import for_roles
 from forms.admin import (
     BudgetForm,
@@ -325,7 +326,7 @@ def import_upload():
         form.file.errors = list(form.file.errors) or [_("Pilih berkas CSV atau XLSX.")]
         return _imports_page(form, 422)
     try:
-        batch, _report = import_register(
+        batch, _report = import_file(
             form.register.data, upload.filename, upload.read(), actor=current_user
         )
     except RegisterFileError as refused:

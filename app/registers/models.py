@@ -10,11 +10,13 @@ from app.db import BigId, JSONType, utcnow
 from app.extensions import db
 
 REGISTERS = ("dtks", "pesantren")
+#: what an import may bring: a register's entries, or earlier awards (``app.registers.awards``)
+IMPORTS = (*REGISTERS, "awards")
 
 
 class RegisterImport(db.Model):
     __tablename__ = "register_imports"
-    __table_args__ = (sa.CheckConstraint(f"register IN {REGISTERS!r}", name="register_known"),)
+    __table_args__ = (sa.CheckConstraint(f"register IN {IMPORTS!r}", name="register_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     register: Mapped[str] = mapped_column(sa.String(12))

@@ -180,7 +180,7 @@ def import_register(
     numbered = list(enumerate(rows, start=2))  # row 1 is the header
     for number, row in progress(numbered) if progress else numbered:
         report.results.append(_import_row(register, batch, number, row, seen))
-    _finish(batch, report, actor)
+    finish_import(batch, report, actor)
     return batch, report
 
 
@@ -222,7 +222,8 @@ def _upsert(register: str, kind: str, value: str, attributes: dict, import_id: i
         existing.attributes, existing.import_id = attributes, import_id
 
 
-def _finish(batch: RegisterImport, report: ImportReport, actor) -> None:
+def finish_import(batch: RegisterImport, report: ImportReport, actor) -> None:
+    """Totals and refused rows on the batch, and the audit event. Never commits."""
     batch.rows_total = len(report.results)
     batch.rows_ok = report.accepted
     batch.rows_failed = len(report.refused)
