@@ -8,6 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from app.accounts.cli import create_user
     from app.api.cli import api_cli
+    from app.applications.cli import documents_cli
     from app.audit.cli import audit_cli
     from app.demo import demo_data
     from app.notifications.cli import notifications_cli
@@ -16,7 +17,7 @@ def init_app(app: Flask) -> None:
     from app.registers.cli import registers_cli
 
     for command in (
-        api_cli, audit_cli, create_user, demo_data, notifications_cli, programs_cli, regions_cli,
-        registers_cli,
+        api_cli, audit_cli, create_user, demo_data, documents_cli, notifications_cli, programs_cli,
+        regions_cli, registers_cli,
     ):
         app.cli.add_command(command)

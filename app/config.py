@@ -93,6 +93,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "MAIL_FILE_DIR": os.environ.get("MAIL_FILE_DIR", str(instance / "mail")),
         "WA_GATEWAY_URL": os.environ.get("WA_GATEWAY_URL") or None,
         "WA_GATEWAY_TOKEN": os.environ.get("WA_GATEWAY_TOKEN") or None,
+        # where document bytes live: "db" (shared by every host) or "folder" (UPLOAD_DIR)
+        "DOCUMENT_STORAGE": os.environ.get("DOCUMENT_STORAGE", "db"),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         "AUDIT_SIGNING_KEY": os.environ.get("AUDIT_SIGNING_KEY") or None,
