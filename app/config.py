@@ -61,7 +61,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
     config: dict[str, Any] = {
         "PROFILE": profile,
         "SQLALCHEMY_DATABASE_URI": _database_url(instance),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(),
         "REDIS_URL": redis_url,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -105,6 +105,16 @@ def load_config(instance_path: str) -> dict[str, Any]:
     for name in KEY_FILES:
         config[name] = os.environ.get(name) or _instance_key(instance, name)
     return config
+
+
+def _engine_options() -> dict[str, Any]:
+    """``DATABASE_POOLER=transaction``: a pooler in transaction mode (PgBouncer) sits between
+    us and PostgreSQL, so consecutive transactions may run on different server connections;
+    psycopg must not prepare statements server-side (they would live on one of them only)."""
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if os.environ.get("DATABASE_POOLER") == "transaction":
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
 
 
 def _database_url(instance: Path) -> str:
