@@ -114,7 +114,7 @@ def beat_lock(config: Any) -> dict[str, Any]:
         return {}
     lock_timeout = read(config, "NOTIFY_BEAT_LOCK_TIMEOUT")
     return {
-        "beat_scheduler": "redbeat.RedBeatScheduler",
+        "beat_scheduler": "app.notifications.beat.LockedScheduler",
         "redbeat_redis_url": config["REDIS_URL"],
         "redbeat_redis_options": {"socket_connect_timeout": 5},
         "redbeat_key_prefix": read(config, "NOTIFY_BEAT_KEY_PREFIX"),

@@ -224,16 +224,20 @@ backend hosts
         try:
             self.start_redis()
             self.start_pgbouncer()
-            for n in range(len(self.web_ports)):
-                self.start_web(n)
-            self.start_balancer()
-            for n in range(len(self.web_ports)):
-                self.wait_web(n)
-            wait_for(self._balanced, timeout=60, what="the balancer to see every host")
+            if self.web_ports:
+                self.start_web_hosts()
         except BaseException:
             self.__exit__()
             raise
         return self
+
+    def start_web_hosts(self) -> None:
+        for n in range(len(self.web_ports)):
+            self.start_web(n)
+        self.start_balancer()
+        for n in range(len(self.web_ports)):
+            self.wait_web(n)
+        wait_for(self._balanced, timeout=60, what="the balancer to see every host")
 
     def _balanced(self) -> bool:
         seen = set()

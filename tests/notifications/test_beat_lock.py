@@ -98,7 +98,7 @@ def gaps(times: list[datetime]) -> list[float]:
 
 def test_beat_uses_the_redis_lock_only_with_redis():
     assert celery_config({"REDIS_URL": "redis://x/0"})["beat_scheduler"] == (
-        "redbeat.RedBeatScheduler")
+        "app.notifications.beat.LockedScheduler")
     assert "beat_scheduler" not in celery_config({"REDIS_URL": None})
 
 
