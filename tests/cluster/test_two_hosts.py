@@ -11,39 +11,17 @@ import redis
 import requests
 import sqlalchemy as sa
 
-from app import create_app
 from app.api.tokens import issue_token
 from app.applications.models import Application
 from app.audit.verify import verify_chain
 from app.extensions import db
 from bench.client import input_value, log_in
-from tests.cluster.harness import Cluster, tools_available
-from tests.conftest import TEMPLATE_DB, make_config
-from tests.support import databases, services
 from tests.support.factories import PASSWORD
 from tests.support.programs import PDF, make_pesantren, open_program, sanitren_draft
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
 PROPOSAL = PDF + b"%" + bytes(range(256)) * 2048  # about half a megabyte, streamed in chunks
-
-
-@pytest.fixture(scope="module")
-def cluster(template_url, backend):
-    services.need("PostgreSQL", backend == "postgresql")
-    services.need("haproxy, pgbouncer and redis-server", tools_available())
-    name = databases.clone_name()
-    direct = databases.create_pg_database(name, template=TEMPLATE_DB)
-    seed = create_app(make_config(direct))
-    try:
-        with Cluster(name) as running:
-            running.seed = seed
-            yield running
-    finally:
-        with seed.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        databases.drop_pg_database(name)
 
 
 def make_applicant_with_draft(app, email: str) -> tuple[int, str]:
