@@ -155,7 +155,7 @@ ignore_startup_parameters = extra_float_digits,options
 
     def start_balancer(self) -> None:
         servers = "\n".join(
-            f"    server host{n} 127.0.0.1:{port} check inter 500 fall 2 rise 2"
+            f"    server host{n} 127.0.0.1:{port} check inter 1s fall 2 rise 1"
             for n, port in enumerate(self.web_ports))
         cfg = self.directory / "haproxy.cfg"
         cfg.write_text(f"""global
@@ -164,6 +164,8 @@ ignore_startup_parameters = extra_float_digits,options
 defaults
     mode http
     timeout connect 2s
+    # a busy host answers its health check slowly; a dead one refuses at once
+    timeout check 5s
     timeout client 120s
     timeout server 120s
     # a connection refused (a dead host) is tried on the other host; a request already sent is

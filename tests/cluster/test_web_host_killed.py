@@ -35,6 +35,9 @@ def tokens_for(app, owners: list[tuple[str, list[int]]]) -> list[tuple[str, list
         return result
 
 
+RETRIED: list[int] = []
+
+
 def submit(base: str, token: str, application_id: int) -> int:
     """The client every integrator should write: one key per intended submission, retried on a
     dropped connection or a gateway error."""
@@ -44,10 +47,12 @@ def submit(base: str, token: str, application_id: int) -> int:
             response = requests.post(f"{base}/api/v1/applications/{application_id}/submit",
                                      headers=headers, timeout=120)
         except requests.ConnectionError:
+            RETRIED.append(application_id)
             time.sleep(0.5)
             continue
         if response.status_code not in RETRYABLE:
             return response.status_code
+        RETRIED.append(application_id)
         time.sleep(0.5)
     return -1
 
@@ -81,6 +86,7 @@ def test_a_web_host_killed_mid_submissions_loses_and_doubles_nothing(cluster):
         thread.join(timeout=600)
 
     assert killed_after < OWNERS * PER_OWNER, "every submission finished before the kill"
+    print(f"killed after {killed_after} submissions; {len(RETRIED)} requests retried")
     assert len(outcomes) == OWNERS * PER_OWNER
     refused = {k: v for k, v in outcomes.items() if not 200 <= v < 300}
     assert refused == {}, refused
