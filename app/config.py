@@ -102,6 +102,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "PROGRAMS_DIR": os.environ.get("PROGRAMS_DIR") or None,
         "SERVER_NAME_FOR_LINKS": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
     }
+    if config["DOCUMENT_STORAGE"] not in ("db", "folder"):
+        raise RuntimeError("DOCUMENT_STORAGE must be 'db' or 'folder'")
     for name in KEY_FILES:
         config[name] = os.environ.get(name) or _instance_key(instance, name)
     return config
