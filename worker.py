@@ -1,6 +1,7 @@
 """Celery entry point.
 
-``celery -A worker worker -Q notifications,sweeps`` and (exactly one) ``celery -A worker beat``.
+``celery -A worker worker -Q notifications,sweeps`` and ``celery -A worker beat`` (one or more:
+they share a lock in Redis, see app/notifications/beat.py).
 """
 
 from app import create_app

@@ -8,6 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from app.accounts.cli import accounts_cli, create_user
     from app.api.cli import api_cli
+    from app.applications.cli import documents_cli
     from app.audit.cli import audit_cli
     from app.auditor.cli import COMMANDS as auditor_commands
     from app.demo import demo_data
@@ -19,7 +20,7 @@ def init_app(app: Flask) -> None:
     for command in auditor_commands:
         audit_cli.add_command(command)
     for command in (
-        accounts_cli, api_cli, audit_cli, create_user, demo_data, notifications_cli,
-        programs_cli, regions_cli, registers_cli,
+        accounts_cli, api_cli, audit_cli, create_user, demo_data, documents_cli,
+        notifications_cli, programs_cli, regions_cli, registers_cli,
     ):
         app.cli.add_command(command)

@@ -73,7 +73,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
     config: dict[str, Any] = {
         "PROFILE": profile,
         "SQLALCHEMY_DATABASE_URI": _database_url(instance),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(),
         "REDIS_URL": redis_url,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -108,6 +108,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "MAIL_FILE_DIR": os.environ.get("MAIL_FILE_DIR", str(instance / "mail")),
         "WA_GATEWAY_URL": os.environ.get("WA_GATEWAY_URL") or None,
         "WA_GATEWAY_TOKEN": os.environ.get("WA_GATEWAY_TOKEN") or None,
+        # where document bytes live: "db" (shared by every host) or "folder" (UPLOAD_DIR)
+        "DOCUMENT_STORAGE": os.environ.get("DOCUMENT_STORAGE", "db"),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         "UPLOAD_MAX_PIXELS": int(os.environ.get("UPLOAD_MAX_PIXELS", "50000000")),
@@ -118,6 +120,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "PASSWORD_HASH_PARAMS": _hash_params(instance),
         "SERVER_NAME_FOR_LINKS": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
     }
+    if config["DOCUMENT_STORAGE"] not in ("db", "folder"):
+        raise RuntimeError("DOCUMENT_STORAGE must be 'db' or 'folder'")
     for name in KEY_FILES:
         config[name] = os.environ.get(name) or _instance_key(instance, name)
     return config
@@ -126,6 +130,14 @@ def load_config(instance_path: str) -> dict[str, Any]:
 def _redis_timeouts() -> dict[str, float]:
     """An unreachable Redis host must cost a request half a second, not a TCP timeout."""
     return {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+def _engine_options() -> dict[str, Any]:
+    """``DATABASE_POOLER=transaction``: a pooler in transaction mode (PgBouncer) sits between
+    us and PostgreSQL, so consecutive transactions may run on different server connections;
+    psycopg must not prepare statements server-side (they would live on one of them only)."""
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if os.environ.get("DATABASE_POOLER") == "transaction":
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
 
 
 def _database_url(instance: Path) -> str:

@@ -9,6 +9,7 @@ from app.applications.models import (
     Decision,
     Disbursement,
     Document,
+    DocumentBlob,
     DuplicateFlag,
     Report,
     StageTask,
@@ -28,7 +29,8 @@ from app.registers.models import RegisterEntry, RegisterImport
 
 __all__ = [
     "Agency", "ApiToken", "Application", "ApplicationIdentifier", "AuditCheckpoint", "AuditEvent",
-    "BankAccount", "BudgetReservation", "Decision", "Disbursement", "Document", "DuplicateFlag",
+    "BankAccount", "BudgetReservation", "Decision", "Disbursement", "Document", "DocumentBlob",
+    "DuplicateFlag",
     "IdempotencyRecord", "Membership", "Notification", "Organization", "Person", "Program",
     "ProgramBudget", "ProgramVersion", "Region", "RegionQuota", "RegisterEntry", "RegisterImport",
     "Report", "RoleAssignment", "StageTask", "User", "UserSession",

@@ -93,6 +93,8 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # a streamed body (document downloads) is read while the request's context is alive
+        kwargs.setdefault("buffered", True)
         outer = _cv_app.get(None)
         if outer is not None:
             outer.pop()

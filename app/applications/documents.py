@@ -1,4 +1,5 @@
-"""Uploaded documents: type checked by content, stored outside the web root under random names.
+"""Uploaded documents: type checked by content, stored under random names in the document store
+(app/applications/storage.py: the database by default, shared by every web host).
 
 Replacing a document keeps the earlier version for the record (``is_current`` false).
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -17,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.models import User
 from app.applications.file_checks import DEFAULT_MAX_PIXELS, CheckedFile, FileRefused, check_file
 from app.applications.models import Application, Document
+from app.applications.storage import store
 from app.audit.operations import record
 from app.common.errors import Refusal
 from app.extensions import db
@@ -46,11 +49,6 @@ def clean_filename(name: str) -> str:
     base = Path(name.replace("\\", "/")).name
     base = SAFE_NAME.sub("_", base).strip(" .") or "dokumen"
     return base[:150]
-
-
-def storage_path(storage_key: str) -> Path:
-    root = Path(current_app.config["UPLOAD_DIR"])
-    return root / storage_key[:2] / storage_key
 
 
 def _check(definition, doc_type: str, content: bytes) -> tuple[str, str, CheckedFile]:
@@ -99,9 +97,6 @@ def attach(
     for old in previous:
         old.is_current = False
     key = secrets.token_hex(32)
-    path = storage_path(key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
     document = Document(
         application_id=application.id,
         doc_type=doc_type,
@@ -116,6 +111,7 @@ def attach(
     )
     db.session.add(document)
     db.session.flush()
+    store().put(key, content)  # after the row: the bytes refer to it (and roll back with it)
     db.session.expire(application, ["documents"])
     record(
         "document.uploaded",
@@ -135,4 +131,9 @@ def attach(
 
 
 def read(document: Document) -> bytes:
-    return storage_path(document.storage_key).read_bytes()
+    return store().get(document.storage_key)
+
+
+def stream(document: Document) -> Iterator[bytes]:
+    """The bytes in chunks, for a streamed download; ``MissingContent`` is raised at once."""
+    return store().stream(document.storage_key)

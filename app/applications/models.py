@@ -157,6 +157,19 @@ class Document(db.Model):
     application: Mapped[Application] = relationship(back_populates="documents")
 
 
+class DocumentBlob(db.Model):
+    """A document's bytes in the database (app/applications/storage.py): written in the same
+    transaction as the document row, so a rollback leaves no orphan; every host sees them."""
+
+    __tablename__ = "document_blobs"
+
+    storage_key: Mapped[str] = mapped_column(
+        sa.String(64), sa.ForeignKey("documents.storage_key", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
 class StageTask(db.Model):
     """The work waiting at one agency for one stage of one application."""
 

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import Blueprint, g, make_response, render_template
 from flask_login import current_user, login_required
 
-from app.applications import agreements, documents, letters
+from app.applications import agreements, letters
+from app.applications.downloads import document_response
 from app.applications.grounds import DecisionGrounds, grounds_by_decision
 from app.applications.models import Application, Document
 from app.applications.permissions import can_view_application, can_view_document, is_applicant_of
@@ -84,15 +83,4 @@ def document(application_id: int, document_id: int):
     if not is_applicant_of(current_user, application):
         record_personal_data_read(current_user, application, f"document:{doc.doc_type}")
         db.session.commit()
-    response = make_response(documents.read(doc))
-    response.headers["Content-Type"] = doc.content_type
-    response.headers["Content-Disposition"] = _attachment(doc.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _attachment(filename: str) -> str:
-    safe = documents.clean_filename(filename)
-    ascii_name = safe.encode("ascii", "ignore").decode() or "dokumen"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(safe)}"
+    return document_response(doc)

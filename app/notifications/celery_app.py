@@ -107,6 +107,28 @@ def celery_config(config: Any) -> dict[str, Any]:
         "beat_schedule": beat_schedule(config),
         "beat_schedule_filename": read(config, "NOTIFY_BEAT_SCHEDULE_FILE")
         or "celerybeat-schedule",
+        **beat_lock(config),
+    }
+
+
+def beat_lock(config: Any) -> dict[str, Any]:
+    """With Redis: the schedule (each entry's last run) and a lock in Redis (celery-redbeat).
+
+    Any number of beat processes may run; the one holding the lock sends, the others wait and
+    one takes over when the holder stops renewing (dies). A new holder continues from the last
+    runs recorded in Redis, so no sweep is sent twice for one interval.
+    """
+    if not config.get("REDIS_URL"):
+        return {}
+    lock_timeout = read(config, "NOTIFY_BEAT_LOCK_TIMEOUT")
+    return {
+        "beat_scheduler": "app.notifications.beat.LockedScheduler",
+        "redbeat_redis_url": config["REDIS_URL"],
+        "redbeat_redis_options": {"socket_connect_timeout": 5},
+        "redbeat_key_prefix": read(config, "NOTIFY_BEAT_KEY_PREFIX"),
+        "redbeat_lock_timeout": int(max(lock_timeout, 2)),
+        # the lock is renewed on every tick: tick several times within its lifetime
+        "beat_max_loop_interval": max(lock_timeout / 5, 0.2),
     }
 
 

@@ -1,9 +1,10 @@
 """Periodic reminders: SLA-overdue tasks, revision deadlines, report (LPJ) due dates, digests.
 
-Run by Celery beat (exactly one beat process) or by the embedded relay thread. Every reminder is
-sent once per due event: the ``*_dt`` marker is set in the same transaction as the outbox rows,
-rows are locked with ``SKIP LOCKED`` so two sweeps never pick the same one, and the event key
-would drop a duplicate anyway. Each sweep commits its own work (it is a task, not a request).
+Run by Celery beat (the one holding the beat lock) or by the embedded relay thread. Every
+reminder is sent once per due event: the ``*_dt`` marker is set in the same transaction as the
+outbox rows, rows are locked with ``SKIP LOCKED`` so two sweeps never pick the same one, and the
+event key would drop a duplicate anyway. Each sweep commits its own work (it is a task, not a
+request).
 """
 
 from __future__ import annotations

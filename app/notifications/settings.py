@@ -54,6 +54,12 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFY_DIGEST_HOUR": 7,
     # a file with the beat schedule state (celery beat -s)
     "NOTIFY_BEAT_SCHEDULE_FILE": None,
+    # with Redis, beat keeps its schedule in Redis under a lock (celery-redbeat): a second beat
+    # waits; it takes over at most this long after the first one died (a live beat renews the
+    # lock at least five times per period)
+    "NOTIFY_BEAT_LOCK_TIMEOUT": 30.0,
+    # the Redis keys of the beat schedule and lock (one prefix per deployment sharing a Redis)
+    "NOTIFY_BEAT_KEY_PREFIX": "sibantu:beat:",
 }
 
 

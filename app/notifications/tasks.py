@@ -1,7 +1,7 @@
 """Celery tasks. Payloads are ids only (JSON); each task runs in an app context (celery_app.py).
 
 Deliveries go to the ``notifications`` queue; relay, requeue and reminder sweeps to ``sweeps``,
-scheduled by the single beat process.
+scheduled by the beat holding the lock in Redis (beat.py).
 """
 
 from __future__ import annotations

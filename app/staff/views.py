@@ -22,7 +22,8 @@ from flask_login import current_user
 from app.accounts.models import User
 from app.applications import review as ops
 from app.applications import workflow
-from app.applications.documents import DocumentRejected, read
+from app.applications.documents import DocumentRejected
+from app.applications.downloads import document_response
 from app.applications.effects import EffectError
 from app.applications.models import Application, Document, StageTask
 from app.applications.permissions import (
@@ -287,13 +288,7 @@ def document(application_id: int, document_id: int):
     require(doc.application_id == application.id and can_view_case_document(current_user, doc))
     ops.record_document_read(current_user, application, doc.doc_type)
     db.session.commit()
-    response = send_file(
-        io.BytesIO(read(doc)),
-        mimetype=doc.content_type,
-        download_name=doc.filename,
-        as_attachment=request.args.get("unduh") == "1",
-    )
-    response.headers["Cache-Control"] = "no-store"
+    response = document_response(doc, attachment=request.args.get("unduh") == "1")
     if doc.content_type == "application/pdf":
         response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
         response.headers["X-Frame-Options"] = "SAMEORIGIN"

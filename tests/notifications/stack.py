@@ -41,6 +41,8 @@ FAST_SETTINGS = {
     "NOTIFY_RETRY_MAX_SECONDS": "1",
     "NOTIFY_MAX_ATTEMPTS": "3",
     "NOTIFY_REMINDER_INTERVAL_SECONDS": "3600",
+    # a restarted worker's embedded beat (-B) takes the beat lock over from the killed one
+    "NOTIFY_BEAT_LOCK_TIMEOUT": "3",
 }
 
 

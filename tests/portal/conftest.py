@@ -24,9 +24,17 @@ def fresh(obj):
 
 @pytest.fixture
 def uploads(app, tmp_path, monkeypatch):
-    """Uploaded files go to a temporary directory outside the web root."""
+    """Uploaded files go to a temporary directory outside the web root when the store is a
+    folder (``folder_uploads``); the default store is the database."""
     monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
     return tmp_path / "uploads"
+
+
+@pytest.fixture
+def folder_uploads(app, uploads, monkeypatch):
+    """Documents stored as files under ``uploads`` (``DOCUMENT_STORAGE=folder``)."""
+    monkeypatch.setitem(app.config, "DOCUMENT_STORAGE", "folder")
+    return uploads
 
 
 @pytest.fixture

@@ -72,15 +72,15 @@ def test_oversized_file_is_refused_with_the_limit(client, applicant, draft, uplo
     assert stored(draft) == []
 
 
-def test_path_in_the_name_is_stripped(client, applicant, draft, uploads):
+def test_path_in_the_name_is_stripped(client, applicant, draft, folder_uploads):
     login(client, applicant)
     response = upload(client, draft, "cover_letter", "../../etc/passwd.pdf", PDF)
     assert response.status_code == 302
     [document] = stored(draft)
     assert document.filename == "passwd.pdf"
-    files = [p for p in uploads.rglob("*") if p.is_file()]
+    files = [p for p in folder_uploads.rglob("*") if p.is_file()]
     assert len(files) == 1 and files[0].name == document.storage_key
-    assert files[0].resolve().is_relative_to(uploads.resolve())
+    assert files[0].resolve().is_relative_to(folder_uploads.resolve())
 
 
 def test_request_over_max_content_length_gets_a_friendly_413(client, app, applicant, draft,

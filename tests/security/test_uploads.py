@@ -85,6 +85,7 @@ def test_api_refuses_forged_types(app, api_owner, filename, content):
 def test_api_strips_paths_from_file_names(app, api_owner, tmp_path, monkeypatch):
     draft, headers = api_owner
     monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+    monkeypatch.setitem(app.config, "DOCUMENT_STORAGE", "folder")
     response = api_upload(app, draft, headers, "../../../../etc/cron.d/proposal.pdf", PDF)
     assert response.status_code == 201, response.get_data(as_text=True)[:300]
     doc = db.session.scalar(sa.select(Document).where(Document.application_id == draft.id)
