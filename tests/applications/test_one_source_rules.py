@@ -40,6 +40,7 @@ def school_application(*, report_average: int) -> tuple:
     application = operations.create_draft("beasiswa_mbr", owner=user, organization=school,
                                           person=student)
     operations.update_answers(application, user, {
+        "student_name": "Rizki Pratama", "school_name": "SD Negeri 1 Cikupa",
         "school_level": "SD", "class_rank": 25, "report_average": report_average,
         "has_sktm": False, "school_desa_code": DESA, "nisn": student.nisn,
         "school_npsn": NPSN, "enrolment_confirmed": True,
