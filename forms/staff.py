@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import g
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -37,6 +36,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from forms.i18n import LocalizedForm as FlaskForm
 from workflows import FieldSpec, Transition
 
 REASON_MAX = 2000

@@ -6,21 +6,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.common.identifiers import N_, mask_nik
+from app.common.identifiers import mask_nik
 from app.common.web import get_or_404, require, safe_next
 from app.extensions import db
 from app.organizations import operations
-from app.organizations.models import ORG_KINDS, Organization, Person
+from app.organizations.models import ORG_KIND_LABELS, ORG_KINDS, Organization, Person
 from app.organizations.permissions import can_edit_organization
 from app.portal.views import bp, desa_choices
 from forms.portal import ORGANIZATION_FORMS, BankAccountForm, PersonForm, as_yes_no, yes_no
 
-KIND_LABELS = {
-    "pesantren": N_("Pondok pesantren"),
-    "koperasi": N_("Koperasi"),
-    "kelompok_usaha": N_("Kelompok usaha mikro"),
-    "sekolah": N_("Sekolah"),
-}
+KIND_LABELS = ORG_KIND_LABELS
 
 
 def _org_form(kind: str, obj: Organization | None = None):
