@@ -221,3 +221,10 @@ def test_wtforms_messages_follow_the_page_language(demo_app, compiled_catalog):
     choose_language(client, "en")
     page = post_form(client, url, {"name": "ab", "address": "Jl. Raya"}).get_data(as_text=True)
     assert "Field must be between 3 and 200 characters long." in page
+
+
+def test_the_inbox_message_of_a_returned_file_carries_the_officers_note(demo_app):
+    client = demo_app.test_client()
+    login(client, "pesantren@demo.sibantu.id")
+    page = client.get("/kotak-masuk").get_data(as_text=True)
+    assert "Catatan petugas" in page and "Mohon lengkapi dokumen yang kurang jelas." in page

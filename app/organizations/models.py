@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common import pii
-from app.common.identifiers import N_
+from app.common.identifiers import N_, holder_name_matches
 from app.db import JSONType, utcnow
 from app.extensions import db
 
@@ -189,3 +189,9 @@ class BankAccount(db.Model):
     @property
     def masked_number(self) -> str:
         return "••••••" + self.number_last4
+
+    @property
+    def holder_matches(self) -> bool:
+        """Does the holder name denote the owner? A mismatch is shown to the reviewer."""
+        owner = self.organization.name if self.organization else self.person.full_name
+        return holder_name_matches(self.holder_name, owner)

@@ -95,14 +95,18 @@ def organization_edit(org_id: int):
 
 def _bank_submit(form, **owner):
     try:
-        operations.set_bank_account(current_user, bank_name=form.bank_name.data,
-                                    number=form.number.data, holder_name=form.holder_name.data,
-                                    **owner)
+        account = operations.set_bank_account(
+            current_user, bank_name=form.bank_name.data, number=form.number.data,
+            holder_name=form.holder_name.data, **owner)
     except operations.ProfileError as refused:
         form[refused.field or "holder_name"].errors.append(refused.message)
         return False
     db.session.commit()
     flash(_("Rekening tersimpan. Rekening sebelumnya tetap tercatat."), "success")
+    if not account.holder_matches:
+        flash(_("Nama pemilik rekening berbeda dari nama pemohon; verifikator akan "
+                "memeriksanya. Jika rekening atas nama yayasan, lampirkan surat keterangannya."),
+              "warning")
     return True
 
 
