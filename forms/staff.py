@@ -357,3 +357,15 @@ class AssignForm(FlaskForm):
         choices=[],
         validators=[DataRequired(_l("Pilih petugas."))],
     )
+
+
+class RegisterCheckForm(FlaskForm):
+    """Kemenag's answer to one pesantren's request to be checked against the register."""
+
+    check_id = IntegerField(validators=[InputRequired()])
+    decision = RadioField(_l("Keputusan"), choices=[
+        ("confirm", _l("Terdaftar: masukkan NSPP ke register")),
+        ("refuse", _l("Tidak terdaftar")),
+    ], validators=[InputRequired(_l("Pilih keputusan."))])
+    note = TextAreaField(_l("Catatan untuk pesantren"), validators=[Optional(), Length(max=1000)],
+                         description=_l("Wajib bila tidak terdaftar: apa yang perlu dilakukan."))

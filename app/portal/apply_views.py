@@ -20,6 +20,7 @@ from app.portal import operations, queries
 from app.portal.permissions import can_act_as_applicant, can_apply_as, can_fill_application
 from app.portal.views import application_or_404, bp, desa_choices, lang
 from app.programs.registry import registry
+from app.registers import checks
 from forms.portal import BankAccountForm, ReasonForm
 from forms.programs import form_module
 
@@ -72,7 +73,8 @@ def precheck(key: str):
     return render_template(
         "portal/precheck.html", defn=defn, party=party, is_org=isinstance(party, Organization),
         results=queries.eligibility_report(defn, preview), period=queries.period_of(defn),
-        today=today(), documents=queries.proposal_documents(defn, kind))
+        today=today(), documents=queries.proposal_documents(defn, kind),
+        register_check=checks.latest_check(party) if isinstance(party, Organization) else None)
 
 
 @bp.route("/program/<key>/mulai", methods=["POST"])

@@ -13,6 +13,7 @@ from app.organizations import operations
 from app.organizations.models import ORG_KIND_LABELS, ORG_KINDS, Organization, Person
 from app.organizations.permissions import can_edit_organization
 from app.portal.views import bp, desa_choices
+from app.registers import checks
 from forms.portal import ORGANIZATION_FORMS, BankAccountForm, PersonForm, as_yes_no, yes_no
 
 KIND_LABELS = ORG_KIND_LABELS
@@ -118,6 +119,22 @@ def organization_bank(org_id: int):
     if bank_form.validate_on_submit() and _bank_submit(bank_form, organization=org):
         return redirect(_next_url(url_for("portal.organization_edit", org_id=org.id)))
     return _org_page(org, bank_form=bank_form, status=422)
+
+
+@bp.route("/lembaga/<int:org_id>/cek-kemenag", methods=["POST"])
+@login_required
+def request_register_check(org_id: int):
+    """A pesantren missing from the Kemenag register asks Kemenag to check it."""
+    org = _org_or_404(org_id)  # the token is checked by CSRFProtect, as on every POST
+    try:
+        checks.request_check(current_user, org)
+    except checks.CheckRefused as refused:
+        flash(refused.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Permintaan terkirim. Verifikator Kemenag akan memeriksa pendaftaran pesantren "
+                "Anda; hasilnya tampil di halaman ini."), "success")
+    return redirect(_next_url(url_for("portal.organization_edit", org_id=org.id)))
 
 
 # ---------------------------------------------------------------- personal profile
