@@ -141,9 +141,10 @@ def form_step(application_id: int):
 def _uploaded_files(allowed: list) -> list[tuple[str, str, bytes]]:
     files = []
     for requirement in allowed:
-        storage = request.files.get(f"doc-{requirement.type}")
-        if storage is not None and storage.filename:
-            files.append((requirement.type, storage.filename, storage.read()))
+        chosen = request.files.getlist(f"doc-{requirement.type}")[: requirement.max_files]
+        for storage in chosen:
+            if storage.filename:
+                files.append((requirement.type, storage.filename, storage.read()))
     return files
 
 
@@ -151,6 +152,7 @@ def _documents_context(application: Application) -> dict:
     defn = workflow.definition_of(application)
     return {"uploadable": queries.uploadable_documents(defn, application),
             "current": queries.current_documents(application),
+            "files": queries.current_files(application),
             "earlier": queries.earlier_versions(application),
             "missing": {d.type for d in queries.missing_documents(defn, application)}}
 
