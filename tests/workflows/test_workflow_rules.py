@@ -380,3 +380,10 @@ def test_result_to_dict_is_the_dataclass_as_plain_data(answers):
                             {"answers": answers})[0]
     assert result.to_dict() == asdict(result)
     assert result.to_dict()["message"] is not result.message
+
+
+def test_a_refusal_names_each_failed_rule_separately():
+    from workflows.guards import _details
+
+    text = _details(["Domisili di Kabupaten Tangerang", "Tidak berstatus ASN/TNI/Polri."])
+    assert text == " Domisili di Kabupaten Tangerang; Tidak berstatus ASN/TNI/Polri."
