@@ -226,5 +226,6 @@ def test_wtforms_messages_follow_the_page_language(demo_app, compiled_catalog):
 def test_the_inbox_message_of_a_returned_file_carries_the_officers_note(demo_app):
     client = demo_app.test_client()
     login(client, "pesantren@demo.sibantu.id")
+    choose_language(client, "id")  # another test of this module may have chosen English
     page = client.get("/kotak-masuk").get_data(as_text=True)
     assert "Catatan petugas" in page and "Mohon lengkapi dokumen yang kurang jelas." in page
