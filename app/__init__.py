@@ -43,6 +43,7 @@ def _init_extensions(app: Flask) -> None:
     from app.accounts import login
     from app.common import pii
     from app.extensions import babel, csrf, db, limiter, migrate
+    from app.programs.labels import init_app as init_labels
     from app.programs.registry import init_app as init_programs
 
     db.init_app(app)
@@ -60,6 +61,7 @@ def _init_extensions(app: Flask) -> None:
         default_translation_directories=str(ROOT / "translations"),
     )
     init_programs(app)
+    init_labels(app)
     from app.notifications.celery_app import init_app as init_notifications
 
     init_notifications(app)

@@ -25,13 +25,14 @@ from app.programs.models import (
     RegionQuota,
 )
 from app.regions.models import Region
-from app.registers.models import RegisterEntry, RegisterImport
+from app.registers.models import RegisterCheck, RegisterEntry, RegisterImport
 
 __all__ = [
     "Agency", "ApiToken", "Application", "ApplicationIdentifier", "AuditCheckpoint", "AuditEvent",
     "BankAccount", "BudgetReservation", "Decision", "Disbursement", "Document", "DocumentBlob",
     "DuplicateFlag",
     "IdempotencyRecord", "Membership", "Notification", "Organization", "Person", "Program",
-    "ProgramBudget", "ProgramVersion", "Region", "RegionQuota", "RegisterEntry", "RegisterImport",
+    "ProgramBudget", "ProgramVersion", "Region", "RegionQuota", "RegisterCheck", "RegisterEntry",
+    "RegisterImport",
     "Report", "RoleAssignment", "StageTask", "User", "UserSession",
 ]

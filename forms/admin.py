@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -26,6 +25,7 @@ from wtforms.validators import (
 
 from app.accounts.roles import ROLE_LABELS
 from app.agencies.models import AGENCIES
+from forms.i18n import LocalizedForm as FlaskForm
 from forms.staff import MoneyField
 from forms.validators import PasswordPolicy
 

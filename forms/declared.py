@@ -13,10 +13,10 @@ from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.widgets import DateInput
 
+from forms.i18n import LocalizedForm
 from forms.portal import YES_NO, as_yes_no
 from workflows.answers import AnswerCheck, validate_answers
 from workflows.form_model import Form, FormField
@@ -52,7 +52,7 @@ def page_lang() -> str:
     return "en" if locale is not None and locale.language == "en" else "id"
 
 
-class DeclaredForm(FlaskForm):
+class DeclaredForm(LocalizedForm):
     """Base of the built classes; ``checked`` holds the clean answers after ``validate``."""
 
     declaration: Form

@@ -6,7 +6,6 @@ Choices that come from the database (desa grouped by kecamatan) are set by the v
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -21,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from forms.i18n import LocalizedForm as FlaskForm
 from forms.validators import (
     NIB,
     NIK,

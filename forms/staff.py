@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import g
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -37,6 +36,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from forms.i18n import LocalizedForm as FlaskForm
 from workflows import FieldSpec, Transition
 
 REASON_MAX = 2000
@@ -369,3 +369,15 @@ class AssignForm(FlaskForm):
         choices=[],
         validators=[DataRequired(_l("Pilih petugas."))],
     )
+
+
+class RegisterCheckForm(FlaskForm):
+    """Kemenag's answer to one pesantren's request to be checked against the register."""
+
+    check_id = IntegerField(validators=[InputRequired()])
+    decision = RadioField(_l("Keputusan"), choices=[
+        ("confirm", _l("Terdaftar: masukkan NSPP ke register")),
+        ("refuse", _l("Tidak terdaftar")),
+    ], validators=[InputRequired(_l("Pilih keputusan."))])
+    note = TextAreaField(_l("Catatan untuk pesantren"), validators=[Optional(), Length(max=1000)],
+                         description=_l("Wajib bila tidak terdaftar: apa yang perlu dilakukan."))

@@ -49,6 +49,25 @@ FACT_LABELS: dict[str, Text] = {
     "today": Text("Tanggal hari ini", "Today's date"),
     "fiscal_year": Text("Tahun anggaran", "Fiscal year"),
     "applicant_kind": Text("Jenis pemohon", "Applicant kind"),
+    "answers.sanitation_adequate": Text("Sanitasi sudah layak", "Sanitation adequate"),
+    "answers.similar_aid_this_year": Text(
+        "Menerima bantuan serupa tahun ini", "Similar aid received this year"
+    ),
+    "answers.class_rank": Text("Peringkat kelas", "Class rank"),
+    "answers.has_sktm": Text("Memiliki SKTM", "Has a certificate of low income (SKTM)"),
+    "answers.nisn": Text("NISN", "NISN"),
+    "answers.pupil_count": Text("Jumlah santri/murid", "Number of pupils"),
+    "answers.report_average": Text("Rata-rata nilai rapor", "Report card average"),
+    "answers.requested_amount": Text("Nilai yang diajukan", "Amount requested"),
+    "answers.school_desa_code": Text("Desa/kelurahan sekolah", "Village of the school"),
+    "answers.school_level": Text("Jenjang sekolah", "School level"),
+}
+
+#: Code values of facts shown in rule reasons, by their name (a value not listed is shown as is)
+VALUE_LABELS: dict[str, Text] = {
+    "pengembangan_salafi": Text("pengembangan salafi", "developing salafi"),
+    "kelompok_usaha": Text("kelompok usaha", "business group"),
+    "khalafi": Text("khalafi", "khalafi"),
 }
 
 _MISSING = object()
@@ -82,4 +101,9 @@ def is_missing(value: Any) -> bool:
 
 
 def fact_label(name: str) -> Text:
-    return FACT_LABELS.get(name, Text(name, name))
+    if name in FACT_LABELS:
+        return FACT_LABELS[name]
+    if name.startswith("history.") and name.endswith("_grants"):
+        program = name.removeprefix("history.").removesuffix("_grants").upper()
+        return Text(f"Bantuan {program} yang pernah diterima", f"{program} grants received")
+    return Text(name, name)

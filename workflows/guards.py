@@ -57,7 +57,7 @@ def eligibility_passed(ctx: TransitionContext, defn: ProgramDefinition) -> Reaso
 def _details(items: object) -> str:
     """The app may pass the specific failures (strings) so the message names them."""
     if isinstance(items, list | tuple) and items and all(isinstance(i, str) for i in items):
-        return " " + " ".join(items)
+        return " " + "; ".join(i.strip().rstrip(".") for i in items) + "."  # one per clause
     return ""
 
 

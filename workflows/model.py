@@ -99,12 +99,14 @@ class DocumentRequirement:
     stage: str | None = None
     uploaded_by: str = "applicant"
     applicant_kinds: tuple[str, ...] = ()
+    #: how many files of this type may be current at once (site photos); 1 = a new one replaces
+    max_files: int = 1
 
     def applies_to(self, applicant_kind: str | None) -> bool:
         return not self.applicant_kinds or applicant_kind in (None, *self.applicant_kinds)
 
     def to_dict(self) -> JSON:
-        return {
+        data = {
             "type": self.type,
             "label": self.label.to_dict(),
             "mandatory": self.mandatory,
@@ -114,6 +116,9 @@ class DocumentRequirement:
             "uploaded_by": self.uploaded_by,
             "applicant_kinds": list(self.applicant_kinds),
         }
+        if self.max_files != 1:  # absent when 1: earlier snapshots keep their digest
+            data["max_files"] = self.max_files
+        return data
 
 
 @dataclass(frozen=True)

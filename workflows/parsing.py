@@ -367,7 +367,7 @@ def _documents(r: Reader, value: Any) -> tuple[tuple[str, DocumentRequirement], 
 
 
 def _document(r: Reader, value: Any, path: str) -> DocumentRequirement | None:
-    optional = ("mandatory", "stage", "uploaded_by", "applicant_kinds")
+    optional = ("mandatory", "stage", "uploaded_by", "applicant_kinds", "max_files")
     data = r.mapping(value, path, ("type", "label", "accept", "max_mb"), optional)
     if data is None:
         return None
@@ -392,10 +392,13 @@ def _document(r: Reader, value: Any, path: str) -> DocumentRequirement | None:
         allowed=c.APPLICANT_KINDS,
         what="applicant kind",
     )
-    if doc_type is None or label is None or max_mb is None or uploader is None or not accept:
+    max_files = r.integer(data.get("max_files", 1), join(path, "max_files"), minimum=1, maximum=20)
+    if (doc_type is None or label is None or max_mb is None or uploader is None or not accept
+            or max_files is None):
         return None
     mandatory = r.boolean(data.get("mandatory"), join(path, "mandatory"), True)
-    return DocumentRequirement(doc_type, label, mandatory, accept, max_mb, stage, uploader, kinds)
+    return DocumentRequirement(doc_type, label, mandatory, accept, max_mb, stage, uploader, kinds,
+                               max_files)
 
 
 def _clean(r: Reader, read: Any, value: Any, path: str) -> Any:

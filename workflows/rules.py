@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from .facts import fact_label, is_missing, lookup
+from .facts import VALUE_LABELS, fact_label, is_missing, lookup
 from .model import AllOf, Check, Condition, FactRef, Not, Rule, Text
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
@@ -259,6 +259,8 @@ def fmt(value: Any, lang: str) -> str:
         return value.isoformat()[:10]
     if value is None:
         return "kosong" if lang == "id" else "empty"
+    if isinstance(value, str) and value in VALUE_LABELS:
+        return getattr(VALUE_LABELS[value], lang)
     if isinstance(value, str):
         return value if len(value) <= 60 else value[:57] + "..."
     if isinstance(value, list | tuple | set | frozenset):

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import operations as ops
+from app.accounts import roles
 from app.accounts.passwords import verify_password
 from app.common.web import safe_next
 from app.extensions import db, limiter
@@ -39,6 +40,26 @@ def _email_key() -> str:
     return "login-email:" + (request.form.get("email") or "").strip().lower()
 
 
+#: where each role lands after login, the first role the user holds winning (staff with work
+#: on their queue, auditors and admins on their tools, operators on their nominations)
+LANDINGS = (
+    (roles.REVIEWER, "staff.queue"),
+    (roles.APPROVER, "staff.queue"),
+    (roles.FINANCE, "staff.queue"),
+    (roles.AUDITOR, "audit.index"),
+    (roles.ADMIN, "admin.index"),
+    (roles.VILLAGE_OPERATOR, "portal.operator"),
+)
+
+
+def landing_url(user) -> str:
+    """The user's own starting page; applicants (and anyone else) land on their dashboard."""
+    for role, endpoint in LANDINGS:
+        if user.has_role(role) and endpoint in current_app.view_functions:
+            return url_for(endpoint)
+    return url_for("portal.dashboard")
+
+
 def _start(user) -> None:
     session.clear()  # rotate: nothing from the anonymous session survives the login
     ops.log_in(user)
@@ -50,7 +71,7 @@ def _start(user) -> None:
 @limiter.limit("20 per hour", key_func=_email_key, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
+        return redirect(landing_url(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         user = ops.authenticate(form.email.data, form.password.data)
@@ -60,7 +81,7 @@ def login():
             return render_template("accounts/login.html", form=form), 200
         _start(user)
         db.session.commit()
-        return redirect(safe_next(request.args.get("next"), url_for("main.index")))
+        return redirect(safe_next(request.args.get("next"), landing_url(user)))
     return render_template("accounts/login.html", form=form)
 
 

@@ -87,15 +87,19 @@ def attach(
     """Validate and store one file, superseding the current one of the same type. No commit."""
     from app.applications.workflow import definition_of
 
-    _, content_type, checked = _check(definition_of(application), doc_type, content)
+    definition = definition_of(application)
+    _, content_type, checked = _check(definition, doc_type, content)
     content, meta = checked.content, {**checked.meta, **(meta or {})}
     previous = db.session.scalars(
         sa.select(Document).where(
             Document.application_id == application.id, Document.doc_type == doc_type
-        )
+        ).order_by(Document.version)
     ).all()
-    for old in previous:
-        old.is_current = False
+    requirement = definition.document(doc_type)
+    keep = (requirement.max_files if requirement is not None else 1) - 1
+    current = [d for d in previous if d.is_current]
+    for old in current[: len(current) - keep] if keep else current:
+        old.is_current = False  # the oldest give way; every version stays on record
     key = secrets.token_hex(32)
     document = Document(
         application_id=application.id,

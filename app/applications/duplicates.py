@@ -17,6 +17,7 @@ from app.applications.models import Application, ApplicationIdentifier, Duplicat
 from app.common import pii
 from app.extensions import db
 from app.organizations.models import BankAccount
+from app.programs.registry import registry
 from workflows import ProgramDefinition
 
 if TYPE_CHECKING:
@@ -187,10 +188,15 @@ def _overlaps(
                 f"Rekening bank yang sama dipakai pemohon lain ({other.number})."
                 if kind == "bank"
                 else "Rumah tangga yang sama juga menerima/mengajukan "
-                f"{other.program_key} ({other.number})."
+                f"{_program_name(other.program_key)} ({other.number})."
             )
             findings.append(Finding(kind, other, False, note))
     return findings
+
+
+def _program_name(key: str) -> str:
+    definition = registry().current(key)
+    return definition.name.id if definition is not None else key.upper()
 
 
 def _same_party(other: Application, application: Application) -> bool:

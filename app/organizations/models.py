@@ -7,10 +7,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common import pii
+from app.common.identifiers import N_, holder_name_matches
 from app.db import JSONType, utcnow
 from app.extensions import db
 
 ORG_KINDS = ("pesantren", "koperasi", "kelompok_usaha", "sekolah")
+ORG_KIND_LABELS = {  # Indonesian msgids, translated where shown
+    "pesantren": N_("Pondok pesantren"),
+    "koperasi": N_("Koperasi"),
+    "kelompok_usaha": N_("Kelompok usaha mikro"),
+    "sekolah": N_("Sekolah"),
+}
 PESANTREN_TYPES = ("salafi", "pengembangan_salafi", "modern", "terpadu")
 BANK_ACCOUNT_STATUSES = ("unconfirmed", "confirmed", "failed")
 
@@ -182,3 +189,9 @@ class BankAccount(db.Model):
     @property
     def masked_number(self) -> str:
         return "••••••" + self.number_last4
+
+    @property
+    def holder_matches(self) -> bool:
+        """Does the holder name denote the owner? A mismatch is shown to the reviewer."""
+        owner = self.organization.name if self.organization else self.person.full_name
+        return holder_name_matches(self.holder_name, owner)

@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.models import User
 from app.audit.operations import record
 from app.common.errors import Refusal
-from app.common.identifiers import holder_name_matches
 from app.extensions import db
 from app.organizations.models import BankAccount, Membership, Organization, Person
 
@@ -152,14 +151,12 @@ def set_bank_account(user: User, *, bank_name: str, number: str, holder_name: st
                      person: Person | None = None) -> BankAccount:
     """Record a new current account; the earlier one stays on record with ``is_current`` false.
 
-    The holder must be the applicant itself (an account in the pesantren's or the person's own
-    name), compared with ``holder_name_matches``.
+    The holder should be the applicant itself (or a pesantren's yayasan), compared with
+    ``holder_name_matches``; a remaining mismatch is kept and shown to the reviewer
+    (``BankAccount.holder_matches``), not refused: the bank's spelling is the bank's.
     """
-    owner_name = organization.name if organization else person.full_name
-    if not holder_name_matches(holder_name, owner_name):
-        raise ProfileError(
-            _l("Nama pemilik rekening harus sama dengan nama pemohon (%(name)s).",
-               name=owner_name), "holder_name")
+    if not (holder_name or "").strip():
+        raise ProfileError(_l("Nama pemilik rekening wajib diisi."), "holder_name")
     previous = current_account(organization=organization, person=person)
     if previous is not None:
         previous.is_current = False
@@ -173,6 +170,6 @@ def set_bank_account(user: User, *, bank_name: str, number: str, holder_name: st
     db.session.flush()
     record("bank_account.set", actor=user, object_type="bank_account", object_id=account.id,
            summary={"organization_id": account.organization_id, "person_id": account.person_id,
-                    "last4": account.number_last4,
+                    "last4": account.number_last4, "holder_matches": account.holder_matches,
                     "replaces": previous.id if previous is not None else None})
     return account

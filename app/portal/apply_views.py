@@ -26,6 +26,7 @@ from app.organizations.operations import ProfileError, current_account
 from app.portal import queries, repeats
 from app.portal.blueprint import application_or_404, bp, desa_choices, lang
 from app.programs.registry import registry
+from app.registers import checks
 from forms.declared import build_form_class, initial_data
 from forms.portal import BankAccountForm, ReasonForm
 from workflows.answers import answer_rows
@@ -79,7 +80,8 @@ def precheck(key: str):
     return render_template(
         "portal/precheck.html", defn=defn, party=party, is_org=isinstance(party, Organization),
         results=queries.eligibility_report(defn, preview), period=queries.period_of(defn),
-        today=today(), documents=queries.proposal_documents(defn, kind))
+        today=today(), documents=queries.proposal_documents(defn, kind),
+        register_check=checks.latest_check(party) if isinstance(party, Organization) else None)
 
 
 @bp.route("/program/<key>/mulai", methods=["POST"])
@@ -145,9 +147,10 @@ def form_step(application_id: int):
 def _uploaded_files(allowed: list) -> list[tuple[str, str, bytes]]:
     files = []
     for requirement in allowed:
-        storage = request.files.get(f"doc-{requirement.type}")
-        if storage is not None and storage.filename:
-            files.append((requirement.type, storage.filename, storage.read()))
+        chosen = request.files.getlist(f"doc-{requirement.type}")[: requirement.max_files]
+        for storage in chosen:
+            if storage.filename:
+                files.append((requirement.type, storage.filename, storage.read()))
     return files
 
 
@@ -155,6 +158,7 @@ def _documents_context(application: Application) -> dict:
     defn = workflow.definition_of(application)
     return {"uploadable": queries.uploadable_documents(defn, application),
             "current": queries.current_documents(application),
+            "files": queries.current_files(application),
             "earlier": queries.earlier_versions(application),
             "missing": {d.type for d in queries.missing_documents(defn, application)}}
 

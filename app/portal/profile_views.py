@@ -6,21 +6,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.common.identifiers import N_, mask_nik
+from app.common.identifiers import mask_nik
 from app.common.web import get_or_404, require, safe_next
 from app.extensions import db
 from app.organizations import operations
-from app.organizations.models import ORG_KINDS, Organization, Person
+from app.organizations.models import ORG_KIND_LABELS, ORG_KINDS, Organization, Person
 from app.organizations.permissions import can_edit_organization
 from app.portal.blueprint import bp, desa_choices
+from app.registers import checks
 from forms.portal import ORGANIZATION_FORMS, BankAccountForm, PersonForm, as_yes_no, yes_no
 
-KIND_LABELS = {
-    "pesantren": N_("Pondok pesantren"),
-    "koperasi": N_("Koperasi"),
-    "kelompok_usaha": N_("Kelompok usaha mikro"),
-    "sekolah": N_("Sekolah"),
-}
+KIND_LABELS = ORG_KIND_LABELS
 
 
 def _org_form(kind: str, obj: Organization | None = None):
@@ -100,14 +96,18 @@ def organization_edit(org_id: int):
 
 def _bank_submit(form, **owner):
     try:
-        operations.set_bank_account(current_user, bank_name=form.bank_name.data,
-                                    number=form.number.data, holder_name=form.holder_name.data,
-                                    **owner)
+        account = operations.set_bank_account(
+            current_user, bank_name=form.bank_name.data, number=form.number.data,
+            holder_name=form.holder_name.data, **owner)
     except operations.ProfileError as refused:
         form[refused.field or "holder_name"].errors.append(refused.message)
         return False
     db.session.commit()
     flash(_("Rekening tersimpan. Rekening sebelumnya tetap tercatat."), "success")
+    if not account.holder_matches:
+        flash(_("Nama pemilik rekening berbeda dari nama pemohon; verifikator akan "
+                "memeriksanya. Jika rekening atas nama yayasan, lampirkan surat keterangannya."),
+              "warning")
     return True
 
 
@@ -119,6 +119,22 @@ def organization_bank(org_id: int):
     if bank_form.validate_on_submit() and _bank_submit(bank_form, organization=org):
         return redirect(_next_url(url_for("portal.organization_edit", org_id=org.id)))
     return _org_page(org, bank_form=bank_form, status=422)
+
+
+@bp.route("/lembaga/<int:org_id>/cek-kemenag", methods=["POST"])
+@login_required
+def request_register_check(org_id: int):
+    """A pesantren missing from the Kemenag register asks Kemenag to check it."""
+    org = _org_or_404(org_id)  # the token is checked by CSRFProtect, as on every POST
+    try:
+        checks.request_check(current_user, org)
+    except checks.CheckRefused as refused:
+        flash(refused.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Permintaan terkirim. Verifikator Kemenag akan memeriksa pendaftaran pesantren "
+                "Anda; hasilnya tampil di halaman ini."), "success")
+    return redirect(_next_url(url_for("portal.organization_edit", org_id=org.id)))
 
 
 # ---------------------------------------------------------------- personal profile

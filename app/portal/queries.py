@@ -101,6 +101,18 @@ def preview_application(defn: ProgramDefinition, party: Organization | Person) -
 # ---------------------------------------------------------------- documents
 
 
+def current_files(application: Application) -> dict[str, list[Document]]:
+    """Every current file per document type (several where the definition's ``max_files``
+    allows), oldest first."""
+    files: dict[str, list[Document]] = {}
+    rows = db.session.scalars(sa.select(Document).where(
+        Document.application_id == application.id, Document.is_current.is_(True))
+        .order_by(Document.id))
+    for document in rows:
+        files.setdefault(document.doc_type, []).append(document)
+    return files
+
+
 def current_documents(application: Application) -> dict[str, Document]:
     rows = db.session.scalars(sa.select(Document).where(
         Document.application_id == application.id, Document.is_current.is_(True)))

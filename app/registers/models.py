@@ -49,3 +49,32 @@ class RegisterEntry(db.Model):
         sa.ForeignKey("register_imports.id"), default=None
     )
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+CHECK_STATUSES = ("pending", "confirmed", "refused")
+
+
+class RegisterCheck(db.Model):
+    """A pesantren's request that Kemenag check its registration, and the reviewer's answer.
+
+    A confirmed check lists the pesantren's NSPP in the register (``RegisterEntry``), which is
+    the fact the programs' rules read; a refused one says why, and a new request may follow.
+    """
+
+    __tablename__ = "register_checks"
+    __table_args__ = (
+        sa.CheckConstraint(f"status IN {CHECK_STATUSES!r}", name="status_known"),
+        sa.CheckConstraint(f"register IN {REGISTERS!r}", name="register_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    register: Mapped[str] = mapped_column(sa.String(12), default="pesantren")
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    requested_by_user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending", index=True)
+    decided_by_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id"), default=None
+    )
+    decided_dt: Mapped[datetime | None] = mapped_column(default=None)
+    note: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)

@@ -39,7 +39,8 @@ RECT = Markup('<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{fill}"{extr
 def _frame(height: int, title: str, desc: str, body: list[Markup]) -> Markup:
     """Every value goes through ``Markup.format``, which escapes it."""
     head = SVG_OPEN.format(width=WIDTH, height=height, n=next(_ids), title=title, desc=desc)
-    return head + Markup("").join(body) + Markup("</svg>")
+    box = Markup('<div class="chart-box" tabindex="0">')  # scrolls on a phone: keyboard-reachable
+    return box + head + Markup("").join(body) + Markup("</svg></div>")
 
 
 def _text(x: int, y: int, text: str, anchor: str = "start") -> Markup:

@@ -434,3 +434,6 @@ def _charts(data: dashboard.Aggregates) -> dict[str, Any]:
 @for_roles(*READ_ROLES)
 def dashboard_view():
     return render_template("staff/dashboard.html", **dashboard_context(request.args))
+
+
+from app.staff import register_views  # noqa: E402,F401  (adds the register-check routes to bp)

@@ -130,4 +130,4 @@ def test_open_redirect_after_login_is_refused(client, db_session):
             "password": PASSWORD,
         },
     )
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/portal"

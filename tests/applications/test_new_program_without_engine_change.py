@@ -105,3 +105,27 @@ def _actor_for(transition, staff, operator):
     if "reviewer" in transition.roles:
         return staff["reviewer"]
     return operator
+
+
+def test_a_document_type_may_hold_several_files(pakumis_app):
+    """``max_files: 3`` on house_photos: three stay current, a fourth replaces the oldest."""
+    from app.applications import documents
+    from tests.support.programs import JPG
+
+    db.session.add(Agency(code="DPRKPP", name="Dinas Perumahan, Kawasan Permukiman dan Pertanahan"))
+    db.session.commit()
+    sync_program(registry().current("pakumis"))
+    db.session.commit()
+    open_program("pakumis")
+    operator = create_staff("village_operator", region_code="36.03.01.2003")
+    owner = make_person(name="Ibu Warsih", user=operator, dtks=True)
+    application = operations.create_draft("pakumis", owner=operator, person=owner,
+                                          nominated_by=operator)
+    for n in range(1, 5):
+        documents.attach(application, "house_photos", f"rumah-{n}.jpg", JPG, operator)
+        documents.attach(application, "ktp", f"ktp-{n}.jpg", JPG, operator)
+    db.session.commit()
+    current = sorted((d.doc_type, d.filename) for d in application.current_documents())
+    assert current == [("house_photos", "rumah-2.jpg"), ("house_photos", "rumah-3.jpg"),
+                       ("house_photos", "rumah-4.jpg"), ("ktp", "ktp-4.jpg")]
+    assert len(application.documents) == 8  # every version stays on record

@@ -26,6 +26,7 @@ import forms
 from app.applications import operations as applications
 from app.extensions import db
 from forms.declared import DeclaredForm
+from forms.i18n import LocalizedForm
 from tests.conftest import csrf_from
 from tests.security.conftest import browser, logged_in, token_for
 from tests.security.routes import STATE_CHANGING, fill, methods, rules, send
@@ -60,7 +61,8 @@ def flask_forms() -> dict[str, type]:
     for info in pkgutil.walk_packages(forms.__path__, "forms."):
         module = importlib.import_module(info.name)
         for name, obj in vars(module).items():
-            if (inspect.isclass(obj) and issubclass(obj, FlaskForm) and obj is not FlaskForm
+            if (inspect.isclass(obj) and issubclass(obj, FlaskForm)
+                    and obj not in (FlaskForm, LocalizedForm)  # bases without fields
                     and obj.__module__ == module.__name__):
                 found[f"{obj.__module__}.{name}"] = obj
     return found

@@ -42,6 +42,7 @@ ACCESS: AccessTable = {
     "portal.submit_step": ("draft", OWNER),
     "portal.organization_edit": ("owner", OWNER),
     "portal.organization_bank": ("owner", OWNER),
+    "portal.request_register_check": ("owner", OWNER),
     # only while the bank asks for a new account (stage bank_correction): nobody here
     "portal.correct_bank": ("approved", NOBODY),
     # staff workspace: the agency whose stage it is (task actions), the file's agencies (reading)

@@ -194,8 +194,8 @@ def test_value_from_another_fact_with_offset():
 def test_large_numbers_are_grouped_per_language():
     spec = {"fact": "answers.requested_amount", "op": "lte", "value": 100_000_000}
     result = check(spec, {"answers": {"requested_amount": 150_000_000}})
-    assert result.reason["id"] == "answers.requested_amount: 150.000.000, maksimal 100.000.000"
-    assert result.reason["en"] == "answers.requested_amount: 150,000,000, at most 100,000,000"
+    assert result.reason["id"] == "Nilai yang diajukan: 150.000.000, maksimal 100.000.000"
+    assert result.reason["en"] == "Amount requested: 150,000,000, at most 100,000,000"
 
 
 # --- combinators ----------------------------------------------------------------------------
@@ -380,3 +380,10 @@ def test_result_to_dict_is_the_dataclass_as_plain_data(answers):
                             {"answers": answers})[0]
     assert result.to_dict() == asdict(result)
     assert result.to_dict()["message"] is not result.message
+
+
+def test_a_refusal_names_each_failed_rule_separately():
+    from workflows.guards import _details
+
+    text = _details(["Domisili di Kabupaten Tangerang", "Tidak berstatus ASN/TNI/Polri."])
+    assert text == " Domisili di Kabupaten Tangerang; Tidak berstatus ASN/TNI/Polri."

@@ -77,6 +77,9 @@ _COMPACT_DEGREES = frozenset((
     "SIP", "SS", "MAG", "MPD", "MPDI", "MM", "MSI", "MH", "AMD",
 ))
 # fmt: on
+# Leading words naming the kind of body that holds a pesantren's account (not koperasi: a
+# koperasi's account must be the koperasi's).
+_BODY_KINDS = frozenset(("YYS", "PONPES"))
 # Academic degrees written after a comma on KTPs: "AHMAD FAUZI, S.PD.I", "SITI, LC, MA".
 _DOTTED_DEGREE = re.compile(r"(?:[A-Z]{1,5}\.\s*)+[A-Z]{0,5}\.?")
 
@@ -104,6 +107,10 @@ def _canonical_name(name: object) -> str:
         tokens[0] = "PONPES"
     while tokens and tokens[0] in _HONORIFICS:  # a bare "H." names nobody
         tokens.pop(0)
+    # The body's kind in front of its name: a pesantren's account is often held by its yayasan
+    # ("YAYASAN PONDOK PESANTREN AL-HIKMAH" for "Pondok Pesantren Al-Hikmah").
+    while len(tokens) > 1 and tokens[0] in _BODY_KINDS:
+        tokens.pop(0)
     return "".join(tokens)  # "AL HIDAYAH" == "AL-HIDAYAH" == "ALHIDAYAH"
 
 
@@ -111,9 +118,10 @@ def holder_name_matches(holder: str, applicant_name: str) -> bool:
     """Does the bank's account holder name denote the applicant?
 
     Tolerates case, punctuation, spacing, leading honorifics and degrees after a comma, and
-    common abbreviations (PONDOK PESANTREN/PONPES, KOPERASI/KOP., YAYASAN/YYS, MUHAMMAD/M.).
-    A different name, a missing or extra word, or a different kind of body (YAYASAN X vs
-    PONPES X) does not match; such cases go to a reviewer.
+    common abbreviations (PONDOK PESANTREN/PONPES, KOPERASI/KOP., YAYASAN/YYS, MUHAMMAD/M.),
+    and a leading YAYASAN / PONDOK PESANTREN / PP (a pesantren's account held by its yayasan).
+    A different name or a missing or extra word does not match; such an account is kept and
+    flagged for the reviewer (``BankAccount.holder_matches``).
     """
     left, right = _canonical_name(holder), _canonical_name(applicant_name)
     return bool(left) and left == right
