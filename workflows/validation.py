@@ -53,6 +53,7 @@ class Parsed:
     stages: tuple[tuple[str, Stage | None], ...]
     transitions: tuple[tuple[str, Transition | None], ...]
     withdrawal: Withdrawal | None
+    nomination: Any = None
     by_key: dict[str, tuple[str, Stage]] = field(default_factory=dict)
 
     def good_stages(self) -> list[tuple[str, Stage]]:
@@ -87,6 +88,7 @@ class Parsed:
             groups=self.groups,
             once_per=self.once_per,
             withdrawal=self.withdrawal,
+            nomination=self.nomination,
         )
 
 
