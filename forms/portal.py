@@ -148,7 +148,8 @@ class PersonForm(FlaskForm):
 
 
 class NominationForm(FlaskForm):
-    """One guru ngaji nominated by the village operator."""
+    """The nominee's identity; the view adds the program's declared form fields and drops the
+    person facts (teaching, ASN, fixed income) that the program's rules do not read."""
 
     full_name = StringField(_l("Nama lengkap sesuai KTP"), validators=[
         DataRequired(_l("Nama lengkap wajib diisi.")), Length(min=3, max=150)])
@@ -162,9 +163,6 @@ class NominationForm(FlaskForm):
                        render_kw={"inputmode": "numeric"})
     teaching_since = DateField(_l("Mulai mengajar sejak"), validators=[
         InputRequired(_l("Tanggal mulai mengajar wajib diisi."))])
-    pupil_count = IntegerField(_l("Jumlah santri"), validators=[
-        InputRequired(_l("Jumlah santri wajib diisi.")),
-        NumberRange(min=0, max=1000, message=_l("Isi angka 0 sampai 1.000."))])
     is_civil_servant = RadioField(_l("ASN, TNI, atau Polri?"), choices=YES_NO,
                                   validators=[InputRequired(_l("Pilih salah satu."))])
     has_fixed_income = RadioField(_l("Berpenghasilan tetap?"), choices=YES_NO,
@@ -177,9 +175,7 @@ class NominationForm(FlaskForm):
 class NominationUploadForm(FlaskForm):
     file = FileField(_l("Berkas CSV atau XLSX"), validators=[
         FileRequired(_l("Pilih berkas CSV atau XLSX."))],
-        description=_l("Satu baris per guru ngaji. Kolom: nama, nik, kode_desa, alamat, "
-                       "mengajar_sejak (TTTT-BB-HH), jumlah_santri, asn (ya/tidak), "
-                       "penghasilan_tetap (ya/tidak), no_hp, npwp, bank, no_rekening."),
+        description=_l("Satu baris per orang, dengan kolom templat program ini (unduh di atas)."),
         render_kw={"accept": ".csv,.xlsx"})
 
 

@@ -18,6 +18,7 @@ from .constants import RETURNED_FROM, WITHDRAW
 
 if TYPE_CHECKING:
     from .form_model import Form
+    from .parse_nomination import Nomination
 
 JSON = dict[str, Any]
 
@@ -492,6 +493,8 @@ class ProgramDefinition:
     groups: tuple[str, ...] = ()
     withdrawal: Withdrawal | None = None
     agreements: tuple[Agreement, ...] = ()
+    #: proposed by an operator (``nomination:``); None: people apply themselves
+    nomination: Nomination | None = None
 
     @cached_property
     def _stages(self) -> dict[str, Stage]:
@@ -584,7 +587,12 @@ class ProgramDefinition:
             "withdrawal": _opt(self.withdrawal),
             # only when declared, so definitions without agreements keep their digests
             **({"agreements": [a.to_dict() for a in self.agreements]} if self.agreements else {}),
+            # only when declared, so definitions without it keep their digest
+            **({"nomination": self.nomination.to_dict()} if self.nomination else {}),
         }
+
+    def refuses_self_application(self) -> bool:
+        return self.nomination is not None and not self.nomination.self_application
 
     def canonical_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -34,6 +34,7 @@ from .model import (
 from .parse_agreements import parse_agreements
 from .parse_form import parse_form
 from .parse_history import parse_groups, parse_once_per
+from .parse_nomination import check_nomination, parse_nomination
 from .parse_rules import parse_fact_name, parse_rules
 from .validation import Parsed, validate
 
@@ -56,6 +57,7 @@ REQUIRED = (
 OPTIONAL = (
     "fiscal_year", "quota", "once_per", "groups", "documents", "eligibility", "withdrawal",
     "agreements",
+    "nomination",
 )
 AREA_CODES = {
     "kecamatan": re.compile(r"^36\.03\.\d{2}$"),
@@ -110,8 +112,11 @@ def build(r: Reader, data: Any, known_agencies: Collection[str] | None) -> Progr
         transitions=_transitions(r, top.get("transitions")),
         withdrawal=_withdrawal(r, top.get("withdrawal")),
         agreements=parse_agreements(r, top.get("agreements")),
+        nomination=parse_nomination(r, top.get("nomination")),
     )
     validate(r, p, known_agencies)
+    check_nomination(r, p.nomination, form=p.form, transitions=p.good_transitions(),
+                     initial_stage=p.initial_stage, applicant_kinds=p.applicant_kinds)
     return None if r.problems else p.build()
 
 

@@ -56,6 +56,7 @@ class Parsed:
     transitions: tuple[tuple[str, Transition | None], ...]
     withdrawal: Withdrawal | None
     agreements: tuple[tuple[str, Agreement], ...] = ()
+    nomination: Any = None
     by_key: dict[str, tuple[str, Stage]] = field(default_factory=dict)
 
     def good_stages(self) -> list[tuple[str, Stage]]:
@@ -91,6 +92,7 @@ class Parsed:
             once_per=self.once_per,
             withdrawal=self.withdrawal,
             agreements=tuple(a for _, a in self.agreements),
+            nomination=self.nomination,
         )
 
 

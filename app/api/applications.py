@@ -329,8 +329,11 @@ APPLICANT_ROLES = ("applicant", "village_operator")
 def create_application(user, body: CreateDraft):
     """Start a draft for an organisation the token's user belongs to, or for the user themself;
     optionally with the first answers."""
-    if registry().current(body.program_key) is None:
+    defn = registry().current(body.program_key)
+    if defn is None:
         raise _body_error("program_key", "unknown program", "Program tidak ditemukan.")
+    if defn.refuses_self_application():  # only its operators propose (POST /nominations)
+        raise ApiProblem(403, str(ops.SELF_APPLICATION_REFUSED), code="self_application_refused")
     organization, person = _applicant(user, body)
     try:
         application = submission.start_application(user, body.program_key,

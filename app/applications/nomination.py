@@ -1,52 +1,41 @@
-"""Village operators nominate guru ngaji residents, one by one or from a CSV/XLSX file.
+"""Operators nominate people for any program that declares ``nomination:``, one by one (page,
+API) or from a CSV/XLSX file (columns: ``nomination_rows``).
 
-Each accepted row becomes a Person (NIK encrypted) and a *draft* application at the nomination
-stage, owned and nominated by the operator. The program asks seven documents per teacher, which
-a spreadsheet cannot carry: the operator uploads them per person on the application's pages and
-submits each one when it is complete (``fire("submit")`` as the operator). A refused row leaves
-nothing behind (each row runs in its own savepoint).
+Each accepted row becomes a Person (NIK encrypted) and a *draft* application at the program's
+initial stage, owned and nominated by the operator, with the row's answers checked by the
+declared form. The nominee's eligibility is judged at once and every rule that does not pass is
+reported with its reason, so nobody reads "accepted" as "eligible". Documents cannot travel in a
+spreadsheet: the operator uploads them per person on the application's pages and submits each
+one when complete. A refused row leaves nothing behind (each row runs in its own savepoint).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
+from app.accounts.roles import VILLAGE_OPERATOR
+from app.applications import eligibility
 from app.applications import operations as applications
 from app.applications.models import Application
-from app.applications.permissions import operator_desa
+from app.applications.nomination_rows import RowRefused, parse_row
+from app.applications.permissions import can_nominate_for, nominating_programs, operator_desa
 from app.common import pii
-from app.common.errors import Refusal
-from app.common.identifiers import (
-    IdentifierError,
-    normalize_bank_account,
-    normalize_mobile_phone,
-    normalize_nik,
-    normalize_npwp,
-)
 from app.extensions import db
 from app.organizations import operations as organizations
 from app.organizations.models import Person
 from app.programs.registry import registry
 from app.registers.operations import RegisterFileError, read_rows
+from workflows import ProgramDefinition
 
-PROGRAM = "guru_ngaji"
-REQUIRED_COLUMNS = ("nama", "nik", "kode_desa", "mengajar_sejak", "jumlah_santri")
-# TRANSLATORS: names of the nomination file's columns in "Kolom wajib kosong: ..."
-COLUMN_LABELS = {"nama": _l("nama"), "nik": "NIK", "kode_desa": _l("kode desa"),
-                 "mengajar_sejak": _l("mulai mengajar"), "jumlah_santri": _l("jumlah santri")}
 UNSUCCESSFUL = ("rejected", "withdrawn")
 MAX_ROWS = 1000
-
-
-class RowRefused(Refusal):
-    """A nomination row (or the single-nomination form) refused; translated when read."""
 
 
 @dataclass
@@ -56,6 +45,17 @@ class RowOutcome:
     accepted: bool
     message: str
     application_id: int | None = None
+    #: the rules (and repeat limits) that did not pass, each ``{key, outcome, blocking, reason}``
+    unmet: list[dict] = field(default_factory=list)
+
+    @property
+    def eligible(self) -> bool:
+        return self.accepted and not any(r["blocking"] for r in self.unmet)
+
+    def reasons(self) -> list[str]:
+        lang = "en" if (get_locale() and get_locale().language == "en") else "id"
+        return [f'{r["message"].get(lang) or r["message"]["id"]} ({r["reason"].get(lang)})'
+                for r in self.unmet]
 
 
 @dataclass
@@ -71,66 +71,23 @@ class NominationReport:
     def refused(self) -> list[RowOutcome]:
         return [r for r in self.rows if not r.accepted]
 
-
-def _yes_no(value: str, label: str) -> bool | None:
-    text = (value or "").strip().lower()
-    if not text:
-        return None
-    if text in ("ya", "y", "yes", "1", "true"):
-        return True
-    if text in ("tidak", "t", "no", "0", "false", "bukan"):
-        return False
-    raise RowRefused(_l("Kolom %(column)s harus berisi ya atau tidak.", column=label))
+    @property
+    def ineligible(self) -> list[RowOutcome]:
+        return [r for r in self.rows if r.accepted and not r.eligible]
 
 
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value.strip()[:10])
-    except ValueError as exc:
-        raise RowRefused(_l("Tanggal mulai mengajar harus berformat TTTT-BB-HH, "
-                            "misalnya 2019-07-01.")) from exc
+def program_for(user: User, key: str | None) -> ProgramDefinition | None:
+    """The program ``key`` if the user may nominate for it; without a key, the only one."""
+    if key:
+        defn = registry().current(key)
+        return defn if can_nominate_for(user, defn) else None
+    from_user = nominating_programs(user)
+    return from_user[0] if len(from_user) == 1 else None
 
 
-def _count(value: str) -> int:
-    try:
-        number = int(str(value).strip().split(".")[0])
-    except ValueError as exc:
-        raise RowRefused(_l("Jumlah santri harus berupa angka.")) from exc
-    if not 0 <= number <= 1000:
-        raise RowRefused(_l("Jumlah santri harus 0 sampai 1.000."))
-    return number
-
-
-def _identifier(normalize, value: str) -> str | None:
-    if not (value or "").strip():
-        return None
-    try:
-        return normalize(value)
-    except IdentifierError as err:
-        raise RowRefused(_l(err.template_id, **err.params)) from err
-
-
-def parse_row(row: dict[str, str], desa: str) -> dict[str, Any]:
-    """Validate one row; RowRefused says why."""
-    missing = [str(COLUMN_LABELS[c]) for c in REQUIRED_COLUMNS if not (row.get(c) or "").strip()]
-    if missing:
-        raise RowRefused(_l("Kolom wajib kosong: %(columns)s.", columns=", ".join(missing)))
-    nik = _identifier(normalize_nik, row["nik"])
-    if row["kode_desa"].strip() != desa:
-        raise RowRefused(_l("Bukan warga desa Anda: kode desa %(code)s berbeda dengan %(desa)s.",
-                            code=row["kode_desa"].strip(), desa=desa))
-    return {
-        "nik": nik, "full_name": row["nama"].strip()[:150], "desa_code": desa,
-        "address": (row.get("alamat") or "").strip()[:300] or None,
-        "phone": _identifier(normalize_mobile_phone, row.get("no_hp", "")),
-        "npwp": _identifier(normalize_npwp, row.get("npwp", "")),
-        "teaching_since": _date(row["mengajar_sejak"]),
-        "pupil_count": _count(row["jumlah_santri"]),
-        "is_civil_servant": _yes_no(row.get("asn", ""), "asn"),
-        "has_fixed_income": _yes_no(row.get("penghasilan_tetap", ""), "penghasilan_tetap"),
-        "bank_name": (row.get("bank") or "").strip() or None,
-        "bank_number": _identifier(normalize_bank_account, row.get("no_rekening", "")),
-    }
+def scope_desa(user: User, defn: ProgramDefinition) -> str | None:
+    """The desa rows must belong to (a village operator's); None: any desa of the regency."""
+    return operator_desa(user) if defn.nomination.by == VILLAGE_OPERATOR else None
 
 
 def _existing_person(nik: str) -> Person | None:
@@ -138,20 +95,22 @@ def _existing_person(nik: str) -> Person | None:
         sa.select(Person).where(Person.nik_bidx == pii.blind_index(nik, purpose="nik")))
 
 
-def _nominated_this_year(person: Person, fiscal_year: int, *, besides: int,
-                         ) -> Application | None:
+def _nominated_this_year(person: Person, defn: ProgramDefinition, fiscal_year: int, *,
+                         besides: int) -> Application | None:
     """A live nomination of the person this fiscal year other than application ``besides``.
     (Without excluding it, the database may return the new draft itself first, and a
     second nomination of the same NIK would go through.)"""
     return db.session.scalar(sa.select(Application).where(
-        Application.person_id == person.id, Application.program_key == PROGRAM,
+        Application.person_id == person.id, Application.program_key == defn.key,
         Application.fiscal_year == fiscal_year, Application.id != besides,
         sa.or_(Application.outcome.is_(None), Application.outcome.not_in(UNSUCCESSFUL)))
         .order_by(Application.id).limit(1))
 
 
-def nominate(operator: User, values: dict[str, Any]) -> Application:
-    """One nomination: person (reused when the NIK is known), account, draft and answers."""
+def nominate(operator: User, defn: ProgramDefinition, values: dict[str, Any]
+             ) -> tuple[Application, list[dict]]:
+    """One nomination: person (reused when the NIK is known), account, draft and answers;
+    with the eligibility rules and repeat limits that did not pass."""
     person = _existing_person(values["nik"])
     if person is None:
         person = organizations.create_nominated_person(operator, values, values["nik"])
@@ -161,27 +120,33 @@ def nominate(operator: User, values: dict[str, Any]) -> Application:
         organizations.set_bank_account(operator, bank_name=values["bank_name"],
                                        number=values["bank_number"],
                                        holder_name=values["full_name"], person=person)
-    application = applications.create_draft(PROGRAM, owner=operator, person=person,
+    application = applications.create_draft(defn.key, owner=operator, person=person,
                                             nominated_by=operator)
-    earlier = _nominated_this_year(person, application.fiscal_year, besides=application.id)
+    earlier = _nominated_this_year(person, defn, application.fiscal_year, besides=application.id)
     if earlier is not None:
         raise RowRefused(_l("NIK ganda: sudah diusulkan tahun anggaran %(year)s (%(number)s).",
                             year=application.fiscal_year, number=earlier.number))
-    applications.update_answers(application, operator, {"pupil_count": values["pupil_count"]})
-    return application
+    if values.get("answers"):
+        applications.update_answers(application, operator, values["answers"])
+    db.session.flush()
+    unmet = [r for r in eligibility.precheck(defn, application) if r["outcome"] != "pass"]
+    return application, unmet
 
 
-def nominate_one(operator: User, values: dict[str, Any]) -> Application:
-    """A single nomination from the form; RowRefused or ProfileError when refused."""
-    desa = operator_desa(operator)
+def nominate_one(operator: User, defn: ProgramDefinition, row: dict[str, Any]
+                 ) -> tuple[Application, list[dict]]:
+    """A single nomination (page or API) given as a row of the program's file;
+    RowRefused, ProfileError or ApplicationError when refused."""
+    values = parse_row(defn, row, scope_desa(operator, defn))
     with db.session.begin_nested():
-        return nominate(operator, {**values, "desa_code": desa})
+        return nominate(operator, defn, values)
 
 
-def import_file(operator: User, filename: str, content: bytes) -> NominationReport:
+def import_file(operator: User, defn: ProgramDefinition, filename: str,
+                content: bytes) -> NominationReport:
     """Row by row: each accepted row is a draft; each refused row says why."""
     report = NominationReport()
-    desa = operator_desa(operator)
+    desa = scope_desa(operator, defn)
     try:
         rows = read_rows(filename, content)
     except RegisterFileError as exc:
@@ -193,27 +158,25 @@ def import_file(operator: User, filename: str, content: bytes) -> NominationRepo
         return report
     seen: set[str] = set()
     for number, row in enumerate(rows, start=2):  # row 1 is the header
-        report.rows.append(_import_row(operator, desa, number, row, seen))
+        report.rows.append(_import_row(operator, defn, desa, number, row, seen))
     return report
 
 
-def _import_row(operator: User, desa: str, number: int, row: dict, seen: set[str]) -> RowOutcome:
+def _import_row(operator: User, defn: ProgramDefinition, desa: str | None, number: int,
+                row: dict, seen: set[str]) -> RowOutcome:
     name = (row.get("nama") or "").strip()
     try:
-        values = parse_row(row, desa)
+        values = parse_row(defn, row, desa)
         if values["nik"] in seen:
             raise RowRefused(_l("NIK ganda: NIK yang sama sudah ada di baris lain berkas ini."))
         seen.add(values["nik"])
         with db.session.begin_nested():
-            application = nominate(operator, values)
+            application, unmet = nominate(operator, defn, values)
     except RowRefused as refused:
         return RowOutcome(number, name, False, str(refused))
     except organizations.ProfileError as refused:
         return RowOutcome(number, name, False, refused.message)
     except applications.ApplicationError as refused:
         return RowOutcome(number, name, False, str(refused))
-    return RowOutcome(number, name, True, _("Diterima sebagai usulan (draf)."), application.id)
-
-
-def program_is_known() -> bool:
-    return registry().current(PROGRAM) is not None
+    return RowOutcome(number, name, True, _("Diterima sebagai usulan (draf)."), application.id,
+                      unmet)

@@ -21,6 +21,12 @@ class ApplicationError(Refusal):
     """A refused application operation; the message is translated when read (``Refusal``)."""
 
 
+#: a program whose definition says ``nomination: {self_application: false}``
+SELF_APPLICATION_REFUSED = _l(
+    "Program ini hanya menerima usulan dari operator; warga tidak dapat mengajukan sendiri. "
+    "Hubungi operator desa/kelurahan atau sekolah Anda.")
+
+
 def fiscal_year_of(moment: datetime) -> int:
     return moment.astimezone(JAKARTA).year
 
@@ -44,6 +50,8 @@ def create_draft(
     definition = registry().current(program_key)
     if definition is None:
         raise ApplicationError(_l("Program tidak ditemukan."))
+    if nominated_by is None and definition.refuses_self_application():
+        raise ApplicationError(SELF_APPLICATION_REFUSED)
     party = organization or person
     if party is None:
         raise ApplicationError(_l("Pilih lembaga atau orang yang mengajukan."))

@@ -16,7 +16,15 @@ Each rule is written once here; the portal, the staff workspace and the API all 
 from __future__ import annotations
 
 from app.accounts.models import User
-from app.accounts.roles import ADMIN, APPROVER, AUDITOR, FINANCE, REVIEWER, VILLAGE_OPERATOR
+from app.accounts.roles import (
+    ADMIN,
+    APPROVER,
+    AUDITOR,
+    FINANCE,
+    REVIEWER,
+    SCHOOL_OPERATOR,
+    VILLAGE_OPERATOR,
+)
 from app.applications.models import Application, Document, StageTask
 from app.applications.queries import open_task, uploadable_documents
 from app.organizations.models import Organization, Person
@@ -168,5 +176,20 @@ def can_follow_application(user: User, application: Application) -> bool:
     return is_applicant_of(user, application) or application.nominated_by_user_id == user.id
 
 
+def can_nominate_for(user: User, defn) -> bool:
+    """The user holds the role the program's ``nomination.by`` names, with its scope (a desa
+    for a village operator, a school for a school operator)."""
+    if defn is None or defn.nomination is None or not user.is_authenticated:
+        return False
+    if defn.nomination.by == VILLAGE_OPERATOR:
+        return operator_desa(user) is not None
+    return any(r.role == SCHOOL_OPERATOR and r.school_npsn for r in user.roles)
+
+
+def nominating_programs(user: User) -> list:
+    """The current programs this user may nominate people for, by key."""
+    return [d for d in registry().current_definitions() if can_nominate_for(user, d)]
+
+
 def can_nominate(user: User) -> bool:
-    return operator_desa(user) is not None
+    return bool(nominating_programs(user))

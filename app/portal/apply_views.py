@@ -11,7 +11,7 @@ from app.applications import bank, workflow
 from app.applications import submission as operations
 from app.applications.facts import today
 from app.applications.models import Application
-from app.applications.operations import ApplicationError
+from app.applications.operations import SELF_APPLICATION_REFUSED, ApplicationError
 from app.applications.permissions import (
     can_act_as_applicant,
     can_apply_as,
@@ -65,6 +65,9 @@ def _party_from(values) -> Organization | Person:
 @login_required
 def choose(key: str):
     defn = _definition_or_404(key)
+    if defn.refuses_self_application():
+        return render_template("portal/choose.html", defn=defn, candidates=[],
+                               refused=str(SELF_APPLICATION_REFUSED)), 403
     return render_template("portal/choose.html", defn=defn, candidates=_candidates(defn))
 
 
@@ -72,6 +75,8 @@ def choose(key: str):
 @login_required
 def precheck(key: str):
     defn = _definition_or_404(key)
+    if defn.refuses_self_application():
+        return redirect(url_for("portal.choose", key=key))
     party = _party_from(request.args)
     kind = party.kind if isinstance(party, Organization) else "perorangan"
     if kind not in defn.applicant_kinds:

@@ -1,15 +1,22 @@
-"""Village operators: nominate guru ngaji residents singly or from a file; track nominations."""
+"""Operators: nominate people for any program that declares ``nomination:``, singly or from a
+CSV/XLSX file (template downloadable per program); track their nominations."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.applications import nomination as nominations
 from app.applications import workflow
+from app.applications.nomination_rows import (
+    PERSON_FACT_FIELDS,
+    columns,
+    template_csv,
+    template_xlsx,
+)
 from app.applications.operations import ApplicationError
-from app.applications.permissions import can_nominate, operator_desa
+from app.applications.permissions import can_nominate, nominating_programs
 from app.common.identifiers import mask_nik
 from app.common.web import require
 from app.extensions import db
@@ -17,44 +24,104 @@ from app.organizations.models import Person
 from app.organizations.operations import ProfileError
 from app.portal import queries, repeats
 from app.portal.blueprint import bp
-from forms.portal import NominationForm, NominationUploadForm, yes_no
+from app.programs.registry import registry
+from forms.declared import build_form_class
+from forms.portal import NominationForm, NominationUploadForm, as_yes_no
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _page(form=None, upload_form=None, report=None, status=200):
+def _program_or_404(key: str | None):
+    require(can_nominate(current_user))
+    defn = nominations.program_for(current_user, key)
+    if defn is None:
+        abort(404)
+    return defn
+
+
+def _nomination_form(defn, formdata=...):
+    """The identity fields, the person facts the rules read, and the declared form."""
+    declared = build_form_class(registry().form_of(defn))
+    form_class = type("ProgramNominationForm", (NominationForm, declared), {})
+    form = form_class() if formdata is ... else form_class(formdata=formdata)
+    read = {c.name for c in columns(defn)}
+    for name, column in PERSON_FACT_FIELDS.items():
+        if column not in read:
+            delattr(form, name)
+    return form
+
+
+def _page(defn, form=None, upload_form=None, report=None, status=200):
     applications = [a for a in queries.my_applications(current_user)
-                    if a.nominated_by_user_id == current_user.id]
+                    if a.nominated_by_user_id == current_user.id and a.program_key == defn.key]
     persons = {p.id: p for p in db.session.query(Person).filter(
         Person.id.in_([a.person_id for a in applications]))} if applications else {}
     rows = [(a, workflow.definition_of(a), mask_nik(persons[a.person_id].reveal_nik() or ""))
             for a in applications]
     return render_template(
-        "portal/operator.html", form=form or NominationForm(formdata=None),
+        "portal/operator.html", defn=defn, form=form or _nomination_form(defn, None),
         upload_form=upload_form or NominationUploadForm(formdata=None), report=report,
-        rows=rows, desa=operator_desa(current_user), tone=queries.stage_tone), status
+        rows=rows, desa=nominations.scope_desa(current_user, defn),
+        others=[d for d in nominating_programs(current_user) if d.key != defn.key],
+        tone=queries.stage_tone), status
 
 
 @bp.route("/operator")
 @login_required
 def operator():
     require(can_nominate(current_user))
-    return _page()
+    programs = nominating_programs(current_user)
+    if len(programs) != 1:
+        return render_template("portal/operator_programs.html", programs=programs)
+    return _page(programs[0])
 
 
-@bp.route("/operator/usulan", methods=["POST"])
+@bp.route("/operator/<key>")
 @login_required
-def nominate():
-    require(can_nominate(current_user))
-    form = NominationForm()
+def operator_program(key: str):
+    return _page(_program_or_404(key))
+
+
+@bp.route("/operator/<key>/templat.<fmt>")
+@login_required
+def nomination_template(key: str, fmt: str):
+    defn = _program_or_404(key)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    body = template_csv(defn) if fmt == "csv" else template_xlsx(defn)
+    mimetype = "text/csv" if fmt == "csv" else XLSX
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="usulan_{defn.key}.{fmt}"'})
+
+
+def _row(defn, form) -> dict:
+    """The form as a row of the program's file: one path of checks for both."""
+    row = {"nama": form.full_name.data, "nik": form.nik.data,
+           "kode_desa": nominations.scope_desa(current_user, defn) or "",
+           "alamat": form.address.data, "no_hp": form.phone.data, "npwp": form.npwp.data,
+           "bank": form.bank_name.data, "no_rekening": form.bank_number.data}
+    for name, column in PERSON_FACT_FIELDS.items():
+        if name in form:
+            data = form[name].data
+            row[column] = data.isoformat() if hasattr(data, "isoformat") else data
+    for key, value in form.checked.answers.items():
+        row[defn.nomination.column_of(key)] = as_yes_no(value) if isinstance(value, bool) else value
+    return row
+
+
+@bp.route("/operator/usulan", methods=["POST"], defaults={"key": None})
+@bp.route("/operator/<key>/usulan", methods=["POST"])
+@login_required
+def nominate(key: str | None):
+    defn = _program_or_404(key)
+    form = _nomination_form(defn)
     if form.validate_on_submit():
-        values = {f.name: f.data for f in form if f.type not in ("CSRFTokenField",)}
-        values["is_civil_servant"] = yes_no(values["is_civil_servant"])
-        values["has_fixed_income"] = yes_no(values["has_fixed_income"])
-        earlier = repeats.earlier_nomination(current_user, values["nik"])
+        earlier = repeats.earlier_nomination(current_user, form.nik.data)
         if earlier is not None:  # the same form sent twice: show where the first one led
             flash(_("Usulan ini sudah tersimpan sebelumnya."), "info")
             return redirect(url_for("portal.documents_step", application_id=earlier.id), 303)
         try:
-            application = nominations.nominate_one(current_user, values)
+            application, unmet = nominations.nominate_one(current_user, defn, _row(defn, form))
         except nominations.RowRefused as refused:
             form.nik.errors.append(str(refused))
         except (ProfileError, ApplicationError) as refused:
@@ -62,19 +129,24 @@ def nominate():
         else:
             db.session.commit()
             flash(_("Usulan tersimpan sebagai draf. Unggah dokumennya lalu kirim."), "success")
+            outcome = nominations.RowOutcome(0, "", True, "", application.id, unmet)
+            if not outcome.eligible:
+                flash(_("Belum memenuhi syarat: %(reasons)s",
+                        reasons="; ".join(outcome.reasons())), "error")
             return redirect(url_for("portal.documents_step", application_id=application.id))
-    return _page(form=form, status=422)
+    return _page(defn, form=form, status=422)
 
 
-@bp.route("/operator/unggah", methods=["POST"])
+@bp.route("/operator/unggah", methods=["POST"], defaults={"key": None})
+@bp.route("/operator/<key>/unggah", methods=["POST"])
 @login_required
-def nominate_file():
-    require(can_nominate(current_user))
+def nominate_file(key: str | None):
+    defn = _program_or_404(key)
     upload_form = NominationUploadForm()
     if not upload_form.validate_on_submit():
-        return _page(upload_form=upload_form, status=422)
+        return _page(defn, upload_form=upload_form, status=422)
     storage = upload_form.file.data
-    report = nominations.import_file(current_user, storage.filename or "", storage.read())
+    report = nominations.import_file(current_user, defn, storage.filename or "", storage.read())
     db.session.commit()
     status = 422 if report.error or not report.accepted else 200
-    return _page(report=report, status=status)
+    return _page(defn, report=report, status=status)

@@ -3,7 +3,6 @@ form anywhere) renders its declared form, saves a draft and is submitted through
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -28,7 +27,10 @@ def pakumis_app(template_url, backend, tmp_path):
 
     outside = tmp_path / "programs"
     outside.mkdir()
-    shutil.copy(FIXTURE, outside / "pakumis.yaml")
+    # this test is about the declared form: let residents apply themselves here
+    text = FIXTURE.read_text(encoding="utf-8")
+    (outside / "pakumis.yaml").write_text(
+        text.replace("self_application: false", "self_application: true"), encoding="utf-8")
     context = committing_app_context(template_url, backend, PROGRAMS_DIR=str(outside))
     with context as app, app.app_context():
         ensure_reference_data({"sanitren"})

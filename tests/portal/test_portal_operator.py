@@ -48,7 +48,8 @@ def test_file_rows_are_accepted_or_refused_with_reasons(client, operator):
     assert "NIK harus 16 digit" in text
     assert "Bukan warga desa Anda" in text
     assert "NIK ganda" in text
-    assert "Kolom wajib kosong: jumlah santri." in text
+    # the column is the declared form field's (labelled as the form labels it)
+    assert "Kolom wajib kosong: Jumlah santri yang diajar." in text
     nominated = db.session.scalars(sa.select(Application).where(
         Application.nominated_by_user_id == operator.id)).all()
     assert sorted(a.applicant_name for a in nominated) == ["Ahmad Fauzi", "Siti Aminah"]
@@ -70,7 +71,8 @@ def test_bad_file_is_refused_cleanly(client, operator):
 
 def test_operator_completes_documents_and_submits_a_nomination(client, operator):
     login(client, operator)
-    upload(client, HEADER + FAUZI)
+    # every required answer of the declared form can travel in the file (tempat_mengajar)
+    upload(client, HEADER.replace("\n", ",tempat_mengajar\n") + FAUZI.replace("\n", ",TPQ\n"))
     application = db.session.scalar(sa.select(Application).where(
         Application.nominated_by_user_id == operator.id))
     attach_for_stage(application, operator)
@@ -119,8 +121,8 @@ def test_row_reasons_and_file_errors_in_english(client, operator, compiled_catal
     assert ("Not a resident of your village: village code 36.03.18.2001 is not "
             f"{DESA}.") in text
     assert "Duplicate NIK: the same NIK appears in another row of this file." in text
-    assert "Required columns are empty: number of students." in text
-    assert "The number of students must be a number." in text
+    assert "Required columns are empty: Pupils taught." in text
+    assert "Invalid answers: Pupils taught: Enter a number" in text
     for indonesian in ("Diterima sebagai usulan", "NIK harus 16 digit", "Bukan warga desa Anda",
                        "NIK ganda", "Kolom wajib kosong", "Jumlah santri harus"):
         assert indonesian not in text

@@ -51,6 +51,8 @@ INDIRECT = {
                                     "portal.form_step@guru_ngaji",
                                     "portal.form_step@beasiswa_mbr"],
     "forms.staff.ActionForm": ["staff.act"],
+    # built per program with its declared fields (app/portal/operator_views.py)
+    "forms.portal.NominationForm": ["portal.nominate"],
 }
 ANONYMOUS = {"accounts.login", "accounts.register", "accounts.forgot_password",
              "accounts.reset_password"}
