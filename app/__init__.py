@@ -39,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (registers every table on the metadata)
     from app.accounts import login
+    from app.applications.effects import bind_all as bind_effects
     from app.common import pii
     from app.extensions import babel, csrf, db, limiter, migrate
     from app.programs.registry import init_app as init_programs
@@ -58,6 +59,7 @@ def _init_extensions(app: Flask) -> None:
         default_translation_directories=str(ROOT / "translations"),
     )
     init_programs(app)
+    bind_effects()  # the handlers of the effects definitions name; refuses to start on a gap
     from app.notifications.celery_app import init_app as init_notifications
 
     init_notifications(app)

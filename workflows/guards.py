@@ -6,7 +6,7 @@ planning; a fact that is absent counts as "not satisfied" (denied by default).
 
 from __future__ import annotations
 
-from .engine import TransitionContext
+from .context import TransitionContext
 from .facts import lookup
 from .model import DocumentRequirement, ProgramDefinition, Transition, Window
 from .registry import Reason, guard

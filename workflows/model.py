@@ -12,48 +12,11 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .constants import RETURNED_FROM, WITHDRAW
-
-if TYPE_CHECKING:
-    from .form_model import Form
-
-JSON = dict[str, Any]
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [_json_value(v) for v in value]
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    return value
-
-
-def _opt(value: Any) -> Any:
-    return None if value is None else _json_value(value)
-
-
-@dataclass(frozen=True)
-class Text:
-    """A user-facing text in Indonesian (``id``) and English (``en``)."""
-
-    id: str
-    en: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"id": self.id, "en": self.en}
-
-
-@dataclass(frozen=True)
-class Choice:
-    key: str
-    label: Text
-
-    def to_dict(self) -> JSON:
-        return {"key": self.key, "label": self.label.to_dict()}
+from .form_model import Form
+from .text import JSON, Choice, Text, json_value, opt
 
 
 @dataclass(frozen=True)
@@ -138,7 +101,7 @@ class Condition:
     def to_dict(self) -> JSON:
         data: JSON = {"fact": self.fact, "op": self.op}
         if self.value is not None:
-            data["value"] = _json_value(self.value)
+            data["value"] = json_value(self.value)
         if self.label is not None:
             data["label"] = self.label.to_dict()
         if self.ref is not None:
@@ -185,7 +148,7 @@ class Rule:
         return {
             "key": self.key,
             "message": self.message.to_dict(),
-            "hint": _opt(self.hint),
+            "hint": opt(self.hint),
             "blocking": self.blocking,
             "check": self.check.to_dict(),
         }
@@ -278,7 +241,7 @@ class Funding:
         return {
             "mechanism": self.mechanism,
             "tranches": [t.to_dict() for t in self.tranches],
-            "loan": _opt(self.loan),
+            "loan": opt(self.loan),
         }
 
 
@@ -544,7 +507,7 @@ class ProgramDefinition:
             "funding": self.funding.to_dict(),
             "amount": self.amount.to_dict(),
             "budget": self.budget.to_dict(),
-            "quota": _opt(self.quota),
+            "quota": opt(self.quota),
             "once_per": [o.to_dict() for o in self.once_per],
             "groups": list(self.groups),
             "documents": [d.to_dict() for d in self.documents],
@@ -552,7 +515,7 @@ class ProgramDefinition:
             "initial_stage": self.initial_stage,
             "stages": [s.to_dict() for s in self.stages],
             "transitions": [t.to_dict() for t in self.transitions],
-            "withdrawal": _opt(self.withdrawal),
+            "withdrawal": opt(self.withdrawal),
         }
 
     def canonical_json(self) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .engine import TransitionContext
+    from .context import TransitionContext
     from .model import ProgramDefinition
 
 Reason = dict[str, str]

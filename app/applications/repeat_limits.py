@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.applications import duplicates
-from app.applications.facts import Parties, today
+from app.applications.facts import today
 from app.applications.models import Application
+from app.applications.parties import Parties
 from app.common.i18n import date_id
 from app.programs import awards
 from workflows import ProgramDefinition

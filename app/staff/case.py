@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from app.accounts.models import User
 from app.agencies.models import Agency
 from app.applications import workflow
-from app.applications.duplicates import current_bank_account
 from app.applications.models import Application, Decision, Disbursement, DuplicateFlag, StageTask
+from app.applications.parties import current_bank_account
 from app.applications.permissions import can_work_task, work_scopes
 from app.applications.queries import open_task
 from app.common.identifiers import mask_nik
