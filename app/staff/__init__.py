@@ -1,1 +1,6 @@
-"""Staff workspace: queues, decisions, surveys, scoring, finance, dashboard."""
+"""Staff workspace: queues, decisions, surveys, scoring, finance, dashboard.
+
+The blueprint lives in ``blueprint.py``; importing the route modules registers their routes.
+"""
+
+from app.staff import dashboard_views, finance_views, queue_views, views  # noqa: F401
