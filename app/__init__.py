@@ -1,6 +1,8 @@
 """SIBANTU — Sistem Informasi Bantuan Terpadu, Kabupaten Tangerang.
 
 ``create_app`` only wires subsystems together: no database queries, no migrations at start-up.
+Its imports stay inside it on purpose: every ``app.*`` import runs this file first, and a script,
+the worker or a test importing ``app.db`` should not load every blueprint, form and Celery.
 """
 
 from __future__ import annotations
@@ -77,8 +79,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.organizations.views import bp as organizations_bp
     from app.portal.blueprint import bp as portal_bp
     from app.portal.blueprint import programs_bp
+    from app.staff.blueprint import bp as staff_bp
     from app.staff.public import bp as transparency_bp
-    from app.staff.views import bp as staff_bp
 
     for blueprint in (
         main_bp, accounts_bp, health_bp, organizations_bp, applications_bp, notifications_bp,

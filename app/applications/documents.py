@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.models import User
 from app.applications.file_checks import DEFAULT_MAX_PIXELS, CheckedFile, FileRefused, check_file
 from app.applications.models import Application, Document
+from app.applications.workflow import definition_of
 from app.audit.operations import record
 from app.common.errors import Refusal
 from app.extensions import db
@@ -87,8 +88,6 @@ def attach(
     meta: dict | None = None,
 ) -> Document:
     """Validate and store one file, superseding the current one of the same type. No commit."""
-    from app.applications.workflow import definition_of
-
     _, content_type, checked = _check(definition_of(application), doc_type, content)
     content, meta = checked.content, {**checked.meta, **(meta or {})}
     previous = db.session.scalars(

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.accounts.models import User
+from app.accounts.models import RoleAssignment, User
 from app.agencies.models import Agency
 from app.applications import workflow
 from app.applications.models import Application, Decision, Disbursement, DuplicateFlag, StageTask
@@ -89,8 +89,6 @@ def action_forms(
 
 
 def colleagues(task: StageTask) -> list[User]:
-    from app.accounts.models import RoleAssignment
-
     return list(
         db.session.scalars(
             sa.select(User)
