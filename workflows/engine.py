@@ -17,7 +17,7 @@ from .context import Actor, TransitionContext
 from .errors import TransitionDenied
 from .model import FieldSpec, ProgramDefinition, Stage, Text, Transition
 from .registry import GUARDS
-from .rules import as_date
+from .rule_values import as_date
 
 
 @dataclass(frozen=True)

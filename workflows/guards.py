@@ -10,7 +10,7 @@ from .context import TransitionContext
 from .facts import lookup
 from .model import DocumentRequirement, ProgramDefinition, Transition, Window
 from .registry import Reason, guard
-from .rules import as_date
+from .rule_values import as_date
 
 
 def _reason(id_: str, en: str) -> Reason:
