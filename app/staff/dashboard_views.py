@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (
-    render_template,
-    request,
-)
+from flask import render_template, request
 from flask_babel import gettext as _
 
 from app.staff import charts, dashboard, filters

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import (
-    render_template,
-    send_file,
-)
+from flask import render_template, send_file
 from flask_login import current_user
 
 from app.common.web import require
@@ -15,9 +12,7 @@ from app.extensions import db
 from app.staff import finance
 from app.staff.blueprint import bp
 from app.staff.permissions import for_roles
-from forms.staff import (
-    RevealNikForm,
-)
+from forms.staff import RevealNikForm
 
 
 @bp.route("/keuangan", endpoint="finance")

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-from flask import (
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.applications import review as ops
-from app.applications.permissions import (
-    WORK_ROLES,
-)
+from app.applications.permissions import WORK_ROLES
 from app.common.web import require
 from app.extensions import db
 from app.staff import filters
 from app.staff import queue as work_queue
 from app.staff.blueprint import bp
 from app.staff.permissions import for_roles
-from forms.staff import (
-    QueueFilterForm,
-    action_form,
-    field_values,
-)
+from forms.staff import QueueFilterForm, action_form, field_values
 
 PAGE_SIZES = (25, 50, 100)
 
