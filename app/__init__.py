@@ -1,6 +1,8 @@
 """SIBANTU — Sistem Informasi Bantuan Terpadu, Kabupaten Tangerang.
 
 ``create_app`` only wires subsystems together: no database queries, no migrations at start-up.
+Its imports stay inside it on purpose: every ``app.*`` import runs this file first, and a script,
+the worker or a test importing ``app.db`` should not load every blueprint, form and Celery.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (registers every table on the metadata)
     from app.accounts import login
+    from app.applications.effects import bind_all as bind_effects
     from app.common import pii
     from app.extensions import babel, csrf, db, limiter, migrate
     from app.programs.labels import init_app as init_labels
@@ -62,6 +65,7 @@ def _init_extensions(app: Flask) -> None:
     )
     init_programs(app)
     init_labels(app)
+    bind_effects()  # the handlers of the effects definitions name; refuses to start on a gap
     from app.notifications.celery_app import init_app as init_notifications
 
     init_notifications(app)
@@ -79,8 +83,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.organizations.views import bp as organizations_bp
     from app.portal.blueprint import bp as portal_bp
     from app.portal.blueprint import programs_bp
+    from app.staff.blueprint import bp as staff_bp
     from app.staff.public import bp as transparency_bp
-    from app.staff.views import bp as staff_bp
     from app.verification.views import bp as verification_bp
 
     for blueprint in (

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app import demo_applications
 from app.accounts import operations as accounts
 from app.agencies.operations import ensure_agencies
 from app.extensions import db
@@ -97,8 +98,6 @@ def demo_data() -> None:
     ensure_reference_data()
     logins = ensure_demo_users()
     db.session.commit()
-    from app import demo_applications
-
     created = demo_applications.ensure()
     db.session.commit()
     if created:

@@ -6,7 +6,7 @@ import logging
 import secrets
 
 import sqlalchemy as sa
-from flask import Flask, g, render_template, request, session
+from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,6 +16,7 @@ from werkzeug.routing import BuildError
 from app.common.i18n import date_id, install_template_gettext, rupiah
 from app.common.identifiers import N_
 from app.extensions import db
+from app.notifications.operations import unread_count
 
 log = logging.getLogger("sibantu")
 
@@ -83,7 +84,7 @@ def init_app(app: Flask) -> None:
     app.before_request(_before_request)
     app.after_request(_security_headers)
     app.after_request(_bound_flashes)
-    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, _unexpected_error)
     install_template_gettext(app)
     app.jinja_env.filters["rupiah"] = rupiah
@@ -110,8 +111,6 @@ def _template_context() -> dict:
     def unread() -> int:
         if not current_user.is_authenticated:
             return 0
-        from app.notifications.operations import unread_count
-
         return unread_count(current_user)
 
     return {"unread_count": unread}
@@ -143,8 +142,6 @@ def _bound_flashes(response):
 
 
 def _is_production() -> bool:
-    from flask import current_app
-
     return current_app.config.get("PROFILE") == "production"
 
 
@@ -164,7 +161,8 @@ def _render_error(code: int):
         return f"{code} {title}", code
 
 
-def _http_error(exc: HTTPException):
+def http_error(exc: HTTPException):
+    """The HTML error page (the API answers its own paths with problem+json, ``api.problems``)."""
     if exc.code is None or exc.code < 400:
         return exc
     return _render_error(exc.code)

@@ -5,11 +5,10 @@ Knows nothing about Flask or SQLAlchemy; see ``workflows/README.md``.
 
 from . import guards as _builtin_guards  # noqa: F401  (registers the built-in guards)
 from .constants import AGENCY_CODES, ROLES
+from .context import Actor, TransitionContext
 from .engine import (
-    Actor,
     Plan,
     Task,
-    TransitionContext,
     allowed_transitions,
     field_value_ok,
     plan_transition,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from .model import Choice, Text
+from .text import Choice, Text
 
 JSON = dict[str, Any]
 

@@ -6,11 +6,11 @@ planning; a fact that is absent counts as "not satisfied" (denied by default).
 
 from __future__ import annotations
 
-from .engine import TransitionContext
+from .context import TransitionContext
 from .facts import lookup
 from .model import DocumentRequirement, ProgramDefinition, Transition, Window
 from .registry import Reason, guard
-from .rules import as_date
+from .rule_values import as_date
 
 
 def _reason(id_: str, en: str) -> Reason:

@@ -3,6 +3,9 @@
 Every class here is a frozen dataclass built only from hashable values (tuples, not lists or
 dicts), so two definitions compare equal exactly when their data are equal. ``to_dict()`` returns
 plain JSON data in the same shape as the YAML files; ``parse_definition(d.to_dict()) == d``.
+
+This module holds the definition itself; its parts live by schema section in ``model_flow``,
+``model_money``, ``model_rules``, ``form_model`` and ``text`` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -12,189 +15,55 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .constants import RETURNED_FROM, WITHDRAW
+from .constants import WITHDRAW
+from .form_model import Form
+from .model_flow import (
+    WITHDRAW_LABEL,
+    Agreement,
+    DocumentRequirement,
+    FieldSpec,
+    Stage,
+    Transition,
+    Withdrawal,
+)
+from .model_money import Amount, Budget, Funding, LoanTerms, Quota, Tranche
+from .model_rules import AllOf, AnyOf, Check, Condition, FactRef, Not, OncePer, Rule
+from .text import JSON, Choice, Text, opt
 
 if TYPE_CHECKING:
-    from .form_model import Form
     from .parse_nomination import Nomination
 
-JSON = dict[str, Any]
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [_json_value(v) for v in value]
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    return value
-
-
-def _opt(value: Any) -> Any:
-    return None if value is None else _json_value(value)
-
-
-@dataclass(frozen=True)
-class Text:
-    """A user-facing text in Indonesian (``id``) and English (``en``)."""
-
-    id: str
-    en: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"id": self.id, "en": self.en}
-
-
-@dataclass(frozen=True)
-class Choice:
-    key: str
-    label: Text
-
-    def to_dict(self) -> JSON:
-        return {"key": self.key, "label": self.label.to_dict()}
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """A value the actor must enter when firing a transition."""
-
-    name: str
-    label: Text
-    type: str
-    required: bool = True
-    items: tuple[Choice, ...] = ()
-    min: int | float | None = None
-    max: int | float | None = None
-    weight: int | None = None
-    justification: bool = False
-    #: checklist only: every item must be ticked (otherwise return or reject instead)
-    all_checked: bool = False
-
-    def to_dict(self) -> JSON:
-        data = {
-            "name": self.name,
-            "label": self.label.to_dict(),
-            "type": self.type,
-            "required": self.required,
-            "items": [i.to_dict() for i in self.items],
-            "min": self.min,
-            "max": self.max,
-            "weight": self.weight,
-            "justification": self.justification,
-        }
-        if self.all_checked:  # only when set, so older snapshots keep their digests
-            data["all_checked"] = True
-        return data
-
-
-@dataclass(frozen=True)
-class DocumentRequirement:
-    type: str
-    label: Text
-    mandatory: bool
-    accept: tuple[str, ...]
-    max_mb: int
-    stage: str | None = None
-    uploaded_by: str = "applicant"
-    applicant_kinds: tuple[str, ...] = ()
-    #: how many files of this type may be current at once (site photos); 1 = a new one replaces
-    max_files: int = 1
-
-    def applies_to(self, applicant_kind: str | None) -> bool:
-        return not self.applicant_kinds or applicant_kind in (None, *self.applicant_kinds)
-
-    def to_dict(self) -> JSON:
-        data = {
-            "type": self.type,
-            "label": self.label.to_dict(),
-            "mandatory": self.mandatory,
-            "accept": list(self.accept),
-            "max_mb": self.max_mb,
-            "stage": self.stage,
-            "uploaded_by": self.uploaded_by,
-            "applicant_kinds": list(self.applicant_kinds),
-        }
-        if self.max_files != 1:  # absent when 1: earlier snapshots keep their digest
-            data["max_files"] = self.max_files
-        return data
-
-
-@dataclass(frozen=True)
-class FactRef:
-    """A rule value read from another fact, plus an integer offset."""
-
-    fact: str
-    add: int = 0
-
-    def to_dict(self) -> JSON:
-        return {"fact": self.fact, "add": self.add}
-
-
-@dataclass(frozen=True)
-class Condition:
-    fact: str
-    op: str
-    value: Any = None
-    label: Text | None = None
-    ref: str | None = None
-
-    def to_dict(self) -> JSON:
-        data: JSON = {"fact": self.fact, "op": self.op}
-        if self.value is not None:
-            data["value"] = _json_value(self.value)
-        if self.label is not None:
-            data["label"] = self.label.to_dict()
-        if self.ref is not None:
-            data["ref"] = self.ref
-        return data
-
-
-@dataclass(frozen=True)
-class AllOf:
-    items: tuple[Check, ...]
-
-    def to_dict(self) -> JSON:
-        return {"all": [c.to_dict() for c in self.items]}
-
-
-@dataclass(frozen=True)
-class AnyOf:
-    items: tuple[Check, ...]
-
-    def to_dict(self) -> JSON:
-        return {"any": [c.to_dict() for c in self.items]}
-
-
-@dataclass(frozen=True)
-class Not:
-    item: Check
-
-    def to_dict(self) -> JSON:
-        return {"not": self.item.to_dict()}
-
-
-Check = Condition | AllOf | AnyOf | Not
-
-
-@dataclass(frozen=True)
-class Rule:
-    key: str
-    message: Text
-    check: Check
-    blocking: bool = True
-    hint: Text | None = None
-
-    def to_dict(self) -> JSON:
-        return {
-            "key": self.key,
-            "message": self.message.to_dict(),
-            "hint": _opt(self.hint),
-            "blocking": self.blocking,
-            "check": self.check.to_dict(),
-        }
+__all__ = [
+    "Agreement",
+    "AllOf",
+    "Amount",
+    "AnyOf",
+    "Budget",
+    "Check",
+    "Choice",
+    "Condition",
+    "DocumentRequirement",
+    "FactRef",
+    "FieldSpec",
+    "FiscalYear",
+    "Funding",
+    "JSON",
+    "LoanTerms",
+    "Not",
+    "OncePer",
+    "ProgramDefinition",
+    "Quota",
+    "Rule",
+    "Stage",
+    "Text",
+    "Tranche",
+    "Transition",
+    "WITHDRAW_LABEL",
+    "Window",
+    "Withdrawal",
+]
 
 
 @dataclass(frozen=True)
@@ -229,243 +98,6 @@ class FiscalYear:
             "carry_over": self.carry_over,
             "school_year_start_month": self.school_year_start_month,
         }
-
-
-@dataclass(frozen=True)
-class Tranche:
-    key: str
-    label: Text
-    percent: int | None = None
-    amount: int | None = None
-    paid_at: str | None = None
-
-    def to_dict(self) -> JSON:
-        return {
-            "key": self.key,
-            "label": self.label.to_dict(),
-            "percent": self.percent,
-            "amount": self.amount,
-            "paid_at": self.paid_at,
-        }
-
-
-@dataclass(frozen=True)
-class LoanTerms:
-    annual_interest_percent: int | float
-    grace_months: int
-    term_months: int
-
-    def to_dict(self) -> JSON:
-        return {
-            "annual_interest_percent": self.annual_interest_percent,
-            "grace_months": self.grace_months,
-            "term_months": self.term_months,
-        }
-
-
-@dataclass(frozen=True)
-class Funding:
-    mechanism: str
-    tranches: tuple[Tranche, ...] = ()
-    loan: LoanTerms | None = None
-
-    def split(self, total: int) -> list[tuple[str, int]]:
-        """Rupiah per tranche for ``total``; the last percent tranche takes the rounding rest."""
-        if not self.tranches:
-            return [("full", total)]
-        if self.tranches[0].amount is not None:
-            return [(t.key, t.amount or 0) for t in self.tranches]
-        parts = [(t.key, total * (t.percent or 0) // 100) for t in self.tranches]
-        rest = total - sum(p for _, p in parts)
-        key, last = parts[-1]
-        return [*parts[:-1], (key, last + rest)]
-
-    def to_dict(self) -> JSON:
-        return {
-            "mechanism": self.mechanism,
-            "tranches": [t.to_dict() for t in self.tranches],
-            "loan": _opt(self.loan),
-        }
-
-
-@dataclass(frozen=True)
-class Amount:
-    """How much one application receives, in whole rupiah."""
-
-    rule: str
-    value: int | None = None
-    level_fact: str | None = None
-    levels: tuple[tuple[str, int], ...] = ()
-    min: int | None = None
-    max: int | None = None
-
-    def for_level(self, level: str) -> int | None:
-        return dict(self.levels).get(level)
-
-    def to_dict(self) -> JSON:
-        return {
-            "rule": self.rule,
-            "value": self.value,
-            "level_fact": self.level_fact,
-            "levels": dict(self.levels) if self.rule == "per_level" else None,
-            "min": self.min,
-            "max": self.max,
-        }
-
-
-@dataclass(frozen=True)
-class Budget:
-    ceilings: tuple[tuple[int, int], ...]
-
-    def ceiling(self, fiscal_year: int) -> int | None:
-        return dict(self.ceilings).get(fiscal_year)
-
-    def to_dict(self) -> JSON:
-        return {"ceilings": {str(year): amount for year, amount in self.ceilings}}
-
-
-@dataclass(frozen=True)
-class Quota:
-    per: str
-    default: int
-    overrides: tuple[tuple[str, int], ...] = ()
-
-    def for_area(self, code: str) -> int:
-        return dict(self.overrides).get(code, self.default)
-
-    def to_dict(self) -> JSON:
-        return {"per": self.per, "default": self.default, "overrides": dict(self.overrides)}
-
-
-@dataclass(frozen=True)
-class OncePer:
-    """Repeat limit: one application per identifier within a scope, or (scope ``awarded``) no
-    earlier award of this program, or of any program of ``group``, within ``within_years``."""
-
-    identifier: str
-    scope: str
-    blocking: bool = True
-    within_years: int | None = None
-    group: str | None = None
-
-    @property
-    def counts_awards(self) -> bool:
-        return self.scope == "awarded"
-
-    def to_dict(self) -> JSON:
-        data: JSON = {"identifier": self.identifier, "scope": self.scope,
-                      "blocking": self.blocking}
-        if self.counts_awards:
-            data.update(within_years=self.within_years, group=self.group)
-        return data
-
-
-@dataclass(frozen=True)
-class Stage:
-    key: str
-    name: Text
-    actor: str | None  # "applicant" | "agency" | "operator"; None for terminal stages
-    agency: str | None = None
-    role: str | None = None
-    sla_days: int | None = None
-    applicant_may: tuple[str, ...] = ()
-    terminal: bool = False
-    outcome: str | None = None
-
-    @property
-    def is_applicant_stage(self) -> bool:
-        return self.actor == "applicant"
-
-    def to_dict(self) -> JSON:
-        return {
-            "key": self.key,
-            "name": self.name.to_dict(),
-            "actor": self.actor,
-            "agency": self.agency,
-            "role": self.role,
-            "sla_days": self.sla_days,
-            "applicant_may": list(self.applicant_may),
-            "terminal": self.terminal,
-            "outcome": self.outcome,
-        }
-
-
-@dataclass(frozen=True)
-class Transition:
-    from_stage: str
-    action: str
-    to: str
-    label: Text
-    roles: tuple[str, ...]
-    guards: tuple[str, ...] = ()
-    reason_required: bool = False
-    requires_fields: tuple[FieldSpec, ...] = ()
-    requires_documents: tuple[str, ...] = ()
-    effects: tuple[str, ...] = ()
-    #: the step hands the application in: eligibility and duplicates are re-checked, the first
-    #: one sets ``submitted_dt`` and is notified as a submission
-    submits: bool = False
-
-    @property
-    def returns_to_sender(self) -> bool:
-        return self.to == RETURNED_FROM
-
-    def field(self, name: str) -> FieldSpec | None:
-        return next((f for f in self.requires_fields if f.name == name), None)
-
-    def to_dict(self) -> JSON:
-        return {
-            "from": self.from_stage,
-            "action": self.action,
-            "to": self.to,
-            "label": self.label.to_dict(),
-            "roles": list(self.roles),
-            "guards": list(self.guards),
-            "reason_required": self.reason_required,
-            "requires_fields": [f.to_dict() for f in self.requires_fields],
-            "requires_documents": list(self.requires_documents),
-            "effects": list(self.effects),
-            "submits": self.submits,
-        }
-
-
-@dataclass(frozen=True)
-class Withdrawal:
-    """Where an applicant's withdrawal leads, from any stage whose applicant_may lists it."""
-
-    to: str
-    reason_required: bool = False
-    effects: tuple[str, ...] = ()
-
-    def to_dict(self) -> JSON:
-        return {
-            "to": self.to,
-            "reason_required": self.reason_required,
-            "effects": list(self.effects),
-        }
-
-
-@dataclass(frozen=True)
-class Agreement:
-    """A document the system issues for the recipient to sign (NPHD, loan agreement, SPTJM…)."""
-
-    key: str
-    title: Text
-    template: str
-    issued_at: str
-    signed_copy: str
-
-    def to_dict(self) -> JSON:
-        return {
-            "key": self.key,
-            "title": self.title.to_dict(),
-            "template": self.template,
-            "issued_at": self.issued_at,
-            "signed_copy": self.signed_copy,
-        }
-
-
-WITHDRAW_LABEL = Text(id="Tarik usulan", en="Withdraw")
 
 
 @dataclass(frozen=True)
@@ -576,7 +208,7 @@ class ProgramDefinition:
             "funding": self.funding.to_dict(),
             "amount": self.amount.to_dict(),
             "budget": self.budget.to_dict(),
-            "quota": _opt(self.quota),
+            "quota": opt(self.quota),
             "once_per": [o.to_dict() for o in self.once_per],
             "groups": list(self.groups),
             "documents": [d.to_dict() for d in self.documents],
@@ -584,7 +216,7 @@ class ProgramDefinition:
             "initial_stage": self.initial_stage,
             "stages": [s.to_dict() for s in self.stages],
             "transitions": [t.to_dict() for t in self.transitions],
-            "withdrawal": _opt(self.withdrawal),
+            "withdrawal": opt(self.withdrawal),
             # only when declared, so definitions without agreements keep their digests
             **({"agreements": [a.to_dict() for a in self.agreements]} if self.agreements else {}),
             # only when declared, so definitions without it keep their digest

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .engine import TransitionContext
-    from .model import ProgramDefinition
+from .context import TransitionContext
+from .model import ProgramDefinition
 
 Reason = dict[str, str]
-GuardFn = Callable[["TransitionContext", "ProgramDefinition"], "Reason | None"]
+GuardFn = Callable[[TransitionContext, ProgramDefinition], Reason | None]
 
 GUARDS: dict[str, GuardFn] = {}
 

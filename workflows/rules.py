@@ -7,15 +7,14 @@ e.g. "Jumlah santri: 8, minimal 10" / "Pupils: 8, at least 10". Evaluation never
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from .facts import VALUE_LABELS, fact_label, is_missing, lookup
+from .facts import fact_label, is_missing, lookup
 from .model import AllOf, Check, Condition, FactRef, Not, Rule, Text
+from .rule_values import Unknown, as_date, as_number, both, fmt, like, ordered_pair, req
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
@@ -38,10 +37,6 @@ OPERATORS: dict[str, str] = {
     "months_since_gte": "count",
     "len_gte": "count",
 }
-
-_NEVER = object()  # equals nothing
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -118,14 +113,6 @@ def _combine(
     return outcome, Text(joiner[0].join(r.id for r in shown), joiner[1].join(r.en for r in shown))
 
 
-class _Unknown(Exception):
-    """The fact's value cannot be checked by this operator; says why in id and en."""
-
-    def __init__(self, id_: str, en: str) -> None:
-        super().__init__(en)
-        self.text = Text(id_, en)
-
-
 def _condition(cond: Condition, facts: Mapping[str, Any]) -> tuple[str, Text]:
     label = cond.label or fact_label(cond.fact)
     actual = lookup(facts, cond.fact)
@@ -136,10 +123,10 @@ def _condition(cond: Condition, facts: Mapping[str, Any]) -> tuple[str, Text]:
     try:
         expected, note = _expected(cond, facts)
         ok, shown, requirement = _OPS[cond.op](actual, expected, cond, facts)
-    except _Unknown as exc:
+    except Unknown as exc:
         return UNKNOWN, _not_comparable(label, actual, exc)
     except (TypeError, ValueError, ArithmeticError, RecursionError):
-        return UNKNOWN, _not_comparable(label, actual, _Unknown("nilai tidak wajar", "odd value"))
+        return UNKNOWN, _not_comparable(label, actual, Unknown("nilai tidak wajar", "odd value"))
     requirement = Text(requirement.id + note.id, requirement.en + note.en)
     reason = Text(
         f"{label.id}: {shown.id}, {requirement.id}", f"{label.en}: {shown.en}, {requirement.en}"
@@ -151,7 +138,7 @@ def _missing_reason(label: Text, fact: str) -> Text:
     return Text(f"Data {label.id} belum tersedia ({fact})", f"{label.en} is not available ({fact})")
 
 
-def _not_comparable(label: Text, actual: Any, exc: _Unknown) -> Text:
+def _not_comparable(label: Text, actual: Any, exc: Unknown) -> Text:
     return Text(
         f"{label.id}: {fmt(actual, 'id')} tidak dapat diperiksa ({exc.text.id})",
         f"{label.en}: {fmt(actual, 'en')} cannot be checked ({exc.text.en})",
@@ -180,117 +167,14 @@ def _expected(cond: Condition, facts: Mapping[str, Any]) -> tuple[Any, Text]:
     base = lookup(facts, ref.fact)
     label = fact_label(ref.fact)
     if is_missing(base):
-        raise _Unknown(f"data {label.id} belum tersedia", f"{label.en} is not available")
+        raise Unknown(f"data {label.id} belum tersedia", f"{label.en} is not available")
     if ref.add:
-        base = _number(base)
+        base = as_number(base)
         if base is None:
-            raise _Unknown(f"{label.id} bukan angka", f"{label.en} is not a number")
+            raise Unknown(f"{label.id} bukan angka", f"{label.en} is not a number")
         base += ref.add
     sign = f" {'+' if ref.add > 0 else '-'} {abs(ref.add)}" if ref.add else ""
     return base, Text(f" ({label.id}{sign})", f" ({label.en}{sign})")
-
-
-# --- value coercion -------------------------------------------------------------------------
-
-
-def _number(value: Any) -> int | float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, str) and _NUMBER.match(value.strip()):
-        text = value.strip()
-        return float(text) if "." in text else int(text)
-    return None
-
-
-def as_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def _like(actual: Any, expected: Any) -> Any:
-    """``actual`` coerced to the type of ``expected`` where that is safe, else unchanged.
-
-    Booleans never equal numbers here (Python's ``False == 0`` would pass ``eq: 0``).
-    """
-    if isinstance(expected, bool) or isinstance(actual, bool):
-        return actual if isinstance(actual, bool) == isinstance(expected, bool) else _NEVER
-    if isinstance(expected, date):
-        return as_date(actual)
-    if isinstance(expected, int | float):
-        number = _number(actual)
-        return actual if number is None else number
-    return actual
-
-
-def _ordered_pair(actual: Any, expected: Any) -> tuple[Any, Any]:
-    if isinstance(expected, date):
-        day = as_date(actual)
-        if day is None:
-            raise _Unknown("bukan tanggal", "not a date")
-        return day, as_date(expected)
-    number, bound = _number(actual), _number(expected)
-    if number is None or bound is None:
-        raise _Unknown("bukan angka", "not a number")
-    return number, bound
-
-
-# --- formatting -----------------------------------------------------------------------------
-
-
-def fmt(value: Any, lang: str) -> str:
-    """A short human rendering of a fact value in ``lang`` ("id" or "en")."""
-    if isinstance(value, bool):
-        return ("ya" if value else "tidak") if lang == "id" else ("yes" if value else "no")
-    if isinstance(value, int):
-        return _fmt_int(value, lang)
-    if isinstance(value, float):
-        return _fmt_float(value, lang)
-    if isinstance(value, datetime | date):
-        return value.isoformat()[:10]
-    if value is None:
-        return "kosong" if lang == "id" else "empty"
-    if isinstance(value, str) and value in VALUE_LABELS:
-        return getattr(VALUE_LABELS[value], lang)
-    if isinstance(value, str):
-        return value if len(value) <= 60 else value[:57] + "..."
-    if isinstance(value, list | tuple | set | frozenset):
-        items = [fmt(v, lang) for v in list(value)[:10]]
-        return ", ".join(items) + (", ..." if len(value) > 10 else "")
-    return f"<{type(value).__name__}>"
-
-
-def _fmt_int(value: int, lang: str) -> str:
-    if abs(value) > 10**30:
-        return "~1e30+" if value > 0 else "~-1e30-"
-    if abs(value) < 10000:
-        return str(value)
-    grouped = f"{value:,}"
-    return grouped.replace(",", ".") if lang == "id" else grouped
-
-
-def _fmt_float(value: float, lang: str) -> str:
-    if not math.isfinite(value):
-        return str(value)
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if lang == "id" else text
-
-
-def _both(value: Any) -> Text:
-    return Text(fmt(value, "id"), fmt(value, "en"))
-
-
-def _req(id_: str, en: str, value: Any = None) -> Text:
-    return Text(id_.format(v=fmt(value, "id")), en.format(v=fmt(value, "en")))
 
 
 # --- operators ------------------------------------------------------------------------------
@@ -300,64 +184,64 @@ Outcome = tuple[bool, Text, Text]
 
 def _eq(actual: Any, expected: Any, cond: Condition, facts: Mapping) -> Outcome:
     return (
-        _like(actual, expected) == expected,
-        _both(actual),
-        _req("harus {v}", "must be {v}", expected),
+        like(actual, expected) == expected,
+        both(actual),
+        req("harus {v}", "must be {v}", expected),
     )
 
 
 def _ne(actual: Any, expected: Any, cond: Condition, facts: Mapping) -> Outcome:
-    ok = _like(actual, expected) != expected
-    return ok, _both(actual), _req("tidak boleh {v}", "must not be {v}", expected)
+    ok = like(actual, expected) != expected
+    return ok, both(actual), req("tidak boleh {v}", "must not be {v}", expected)
 
 
 def _member(actual: Any, expected: Sequence[Any]) -> bool:
-    return any(_like(actual, option) == option for option in expected)
+    return any(like(actual, option) == option for option in expected)
 
 
 def _in(actual: Any, expected: Any, cond: Condition, facts: Mapping) -> Outcome:
-    requirement = _req("harus salah satu dari: {v}", "must be one of: {v}", expected)
-    return _member(actual, expected), _both(actual), requirement
+    requirement = req("harus salah satu dari: {v}", "must be one of: {v}", expected)
+    return _member(actual, expected), both(actual), requirement
 
 
 def _not_in(actual: Any, expected: Any, cond: Condition, facts: Mapping) -> Outcome:
-    requirement = _req("tidak boleh salah satu dari: {v}", "must not be one of: {v}", expected)
-    return not _member(actual, expected), _both(actual), requirement
+    requirement = req("tidak boleh salah satu dari: {v}", "must not be one of: {v}", expected)
+    return not _member(actual, expected), both(actual), requirement
 
 
 def _comparison(check: Callable[[Any, Any], bool], id_: str, en: str) -> Callable[..., Outcome]:
     def operator(actual: Any, expected: Any, cond: Condition, facts: Mapping) -> Outcome:
-        left, right = _ordered_pair(actual, expected)
-        return check(left, right), _both(actual), _req(id_, en, expected)
+        left, right = ordered_pair(actual, expected)
+        return check(left, right), both(actual), req(id_, en, expected)
 
     return operator
 
 
 def _between(actual: Any, expected: Any, cond: Condition, facts: Mapping) -> Outcome:
     low, high = expected
-    left, lower = _ordered_pair(actual, low)
-    _, upper = _ordered_pair(actual, high)
+    left, lower = ordered_pair(actual, low)
+    _, upper = ordered_pair(actual, high)
     requirement = Text(
         f"antara {fmt(low, 'id')} dan {fmt(high, 'id')}",
         f"between {fmt(low, 'en')} and {fmt(high, 'en')}",
     )
-    return lower <= left <= upper, _both(actual), requirement
+    return lower <= left <= upper, both(actual), requirement
 
 
 def _boolean(wanted: bool) -> Callable[..., Outcome]:
     def operator(actual: Any, expected: Any, cond: Condition, facts: Mapping) -> Outcome:
         if not isinstance(actual, bool):
-            raise _Unknown("bukan ya/tidak", "not yes/no")
-        return actual is wanted, _both(actual), _req("harus {v}", "must be {v}", wanted)
+            raise Unknown("bukan ya/tidak", "not yes/no")
+        return actual is wanted, both(actual), req("harus {v}", "must be {v}", wanted)
 
     return operator
 
 
 def _startswith(actual: Any, expected: Any, cond: Condition, facts: Mapping) -> Outcome:
     if not isinstance(actual, str):
-        raise _Unknown("bukan teks", "not text")
-    requirement = _req("harus diawali {v}", "must start with {v}", expected)
-    return actual.startswith(expected), _both(actual), requirement
+        raise Unknown("bukan teks", "not text")
+    requirement = req("harus diawali {v}", "must start with {v}", expected)
+    return actual.startswith(expected), both(actual), requirement
 
 
 def _elapsed(unit: str) -> Callable[..., Outcome]:
@@ -366,11 +250,11 @@ def _elapsed(unit: str) -> Callable[..., Outcome]:
     def operator(actual: Any, expected: Any, cond: Condition, facts: Mapping) -> Outcome:
         since = as_date(actual)
         if since is None:
-            raise _Unknown("bukan tanggal", "not a date")
+            raise Unknown("bukan tanggal", "not a date")
         ref_name = cond.ref or "today"
         reference = as_date(lookup(facts, ref_name))
         if reference is None:
-            raise _Unknown(
+            raise Unknown(
                 f"tanggal acuan {ref_name} belum tersedia",
                 f"reference date {ref_name} is not available",
             )
@@ -403,7 +287,7 @@ def _len_gte(actual: Any, expected: Any, cond: Condition, facts: Mapping) -> Out
     elif isinstance(actual, list | tuple | set | frozenset | Mapping):
         size = len(actual)
     else:
-        raise _Unknown("tidak memiliki panjang", "has no length")
+        raise Unknown("tidak memiliki panjang", "has no length")
     shown = Text(f"panjang {size}", f"length {size}")
     return size >= expected, shown, Text(f"minimal {expected}", f"at least {expected}")
 

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from app.accounts import operations as ops
 from app.accounts import passwords
-from app.accounts.roles import ROLES
+from app.accounts.roles import AGENCY_ROLES, ROLES
 from app.config import HASH_PARAMS_FILE
 from app.extensions import db
 
@@ -31,8 +31,6 @@ def create_user(
     password: str,
 ) -> None:
     """Create a staff account (or add a role to an existing one)."""
-    from app.accounts.roles import AGENCY_ROLES
-
     if role in AGENCY_ROLES and not agency_code:
         raise click.UsageError(f"role {role} needs --agency")
     try:

@@ -1,5 +1,6 @@
-"""Applications: create a draft, save answers, upload documents, submit, withdraw, read status,
-history and the eligibility pre-check; list and fire the transitions allowed now.
+"""Applications: create a draft, save answers, read status, history and the eligibility
+pre-check. Firing transitions (submit, withdraw, any action) is in ``transitions``, uploads in
+``documents``, the bank account in ``bank_account``; they share this module's models and helpers.
 
 Every handler calls the same domain operations and permission functions as the web views:
 ``applications.submission`` (start, save, submit, act), ``applications.review.decide``,
@@ -15,48 +16,32 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from flask import url_for
 from pydantic import Field, StringConstraints, model_validator
-from werkzeug.datastructures import FileStorage
 
 from app.api import pagination
 from app.api.blueprint import api
+from app.api.pipeline import MAX_ID
 from app.api.problems import ApiProblem
-from app.api.programs import TransitionOut, transition_out
 from app.api.schemas import In, Out, Text, text
-from app.applications import bank, documents, review, submission, workflow
 from app.applications import operations as ops
-from app.applications.effects import EffectError
+from app.applications import submission, workflow
 from app.applications.eligibility import passed, precheck
 from app.applications.models import Application, Decision, Document, StageTask
 from app.applications.permissions import (
-    can_act_as_applicant,
     can_apply_as,
     can_edit_application,
-    can_upload_document,
     can_view_application,
     is_applicant_of,
-    stage_allows_bank_correction,
 )
-from app.common.identifiers import IdentifierError, normalize_bank_account
 from app.extensions import db
 from app.organizations.models import Organization, Person
-from app.organizations.operations import ProfileError
-from app.programs.budget import BudgetExceeded
 from app.programs.registry import registry
 from workflows.answers import validate_answers
 
-MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 AnswerKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
 AnswerValue = Annotated[str, StringConstraints(max_length=2000)] | int | float | bool | None
 Answers = Annotated[dict[AnswerKey, AnswerValue], Field(max_length=100)]
 Money = Annotated[int, Field(ge=0, le=10**13)]
-Reason = Annotated[str, StringConstraints(max_length=2000)]
-FieldValues = Annotated[dict[Annotated[str, StringConstraints(max_length=60)], Any],
-                        Field(max_length=50)]
-
-#: engine refusal codes → HTTP status (the rest are 409: the application's state forbids it)
-REFUSAL_STATUS = {"role": 403, "agency": 403, "separation_of_duties": 403,
-                  "reason_required": 422, "fields_missing": 422, "fields_invalid": 422}
 
 
 # -- models -----------------------------------------------------------------------------------
@@ -122,41 +107,6 @@ class AnswersIn(In):
     amount_requested: Money | None = None
 
 
-class WithdrawIn(In):
-    reason: Reason | None = None
-
-
-class TransitionIn(In):
-    action: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-    reason: Reason | None = None
-    fields: FieldValues = Field(default_factory=dict)
-    seen_version: Annotated[int, Field(ge=1, le=10**9)] | None = Field(
-        None, description="The `version` you saw; or send it in `If-Match`")
-
-
-class UploadForm(In):
-    doc_type: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-    file: Any = Field(None, description="The file (PDF, JPG or PNG as the program accepts)")
-
-
-class BankAccountIn(In):
-    bank_name: Annotated[str, StringConstraints(min_length=2, max_length=80)]
-    number: Annotated[str, StringConstraints(max_length=40)] = Field(
-        description="10-16 digits (spaces, dots and dashes are removed); stored encrypted")
-    holder_name: Annotated[str, StringConstraints(min_length=2, max_length=150)] = Field(
-        description="Must match the applicant's name as written in the bank book")
-
-
-class BankAccountOut(Out):
-    id: int
-    bank_name: str
-    holder_name: str
-    number_last4: str = Field(description="The rest of the number is never returned")
-    status: str
-    is_current: bool
-    created_dt: datetime
-
-
 class TaskOut(Out):
     stage: str
     agency: str | None
@@ -205,16 +155,6 @@ class EligibilityOut(Out):
     results: list[RuleResultOut]
 
 
-class ActionsOut(Out):
-    version: int
-    items: list[TransitionOut]
-
-
-class FiredOut(Out):
-    decision: DecisionOut
-    application: ApplicationOut
-
-
 # -- shared helpers ---------------------------------------------------------------------------
 
 
@@ -249,57 +189,7 @@ def location(application: Application) -> dict[str, str]:
             "ETag": f'"{application.version}"'}
 
 
-def fire(application: Application, action: str, user, *, reason: str | None = None,
-         fields: dict[str, Any] | None = None, seen_version: int | None = None) -> Decision:
-    """Fire as the web app does: the applicant through the portal's ``act`` (fields come from
-    the answers), staff through the workspace's ``decide`` (which also refuses a task another
-    officer holds). Refusals become problem documents."""
-    try:
-        if is_applicant_of(user, application):
-            return submission.act(application, user, action, reason=reason,
-                                  seen_version=seen_version)
-        return review.decide(application, action, user, reason=reason, fields=fields or {},
-                                seen_version=seen_version)
-    except REFUSALS as exc:
-        raise _refused(exc) from None
-
-
-REFUSALS = (workflow.WorkflowRefused, review.StaffRefused, EffectError, BudgetExceeded)
-
-
-def _refused(exc: Exception) -> ApiProblem:
-    if isinstance(exc, workflow.AlreadyHandled):
-        return ApiProblem(409, exc.message, code="already_handled")
-    if isinstance(exc, workflow.WorkflowRefused):
-        return ApiProblem(REFUSAL_STATUS.get(exc.code, 409), exc.message, code=exc.code,
-                          errors=_refusal_errors(exc))
-    if isinstance(exc, review.StaffRefused):
-        return ApiProblem(409, str(exc), code="task_held_by_other")
-    return ApiProblem(409, str(exc), code="effect_refused")
-
-
-def _refusal_errors(exc: workflow.WorkflowRefused) -> list[dict[str, str]] | None:
-    if exc.code == "reason_required":
-        return [{"field": "reason", "message": exc.message}]
-    if exc.code in ("fields_missing", "fields_invalid"):
-        return [{"field": "fields", "message": exc.message}]
-    return None
-
-
-def fired(application: Application, decision: Decision) -> tuple[FiredOut, int, dict]:
-    db.session.flush()
-    return (FiredOut(decision=decision_out(decision), application=application_out(application)),
-            200, {"ETag": f'"{application.version}"'})
-
-
-def seen(if_match: int | None, body_version: int | None) -> int | None:
-    if if_match is not None and body_version is not None and if_match != body_version:
-        raise ApiProblem(422, "If-Match dan seen_version berbeda.", code="version_mismatch",
-                         errors=[{"field": "seen_version", "message": "differs from If-Match"}])
-    return if_match if if_match is not None else body_version
-
-
-def _body_error(field: str, message: str, detail: str) -> ApiProblem:
+def body_error(field: str, message: str, detail: str) -> ApiProblem:
     return ApiProblem(422, detail, code="validation_failed",
                       errors=[{"field": f"body.{field}", "message": message}])
 
@@ -320,6 +210,7 @@ def checked_answers(application: Application, given: dict,
 
 # -- operations -------------------------------------------------------------------------------
 
+
 APPLICANT_ROLES = ("applicant", "village_operator")
 
 
@@ -331,7 +222,7 @@ def create_application(user, body: CreateDraft):
     optionally with the first answers."""
     defn = registry().current(body.program_key)
     if defn is None:
-        raise _body_error("program_key", "unknown program", "Program tidak ditemukan.")
+        raise body_error("program_key", "unknown program", "Program tidak ditemukan.")
     if defn.refuses_self_application():  # only its operators propose (POST /nominations)
         raise ApiProblem(403, str(ops.SELF_APPLICATION_REFUSED), code="self_application_refused")
     organization, person = _applicant(user, body)
@@ -353,11 +244,11 @@ def _applicant(user, body: CreateDraft) -> tuple[Organization | None, Person | N
     if body.organization_id is not None:
         organization = db.session.get(Organization, body.organization_id)
         if organization is None or not can_apply_as(user, organization):
-            raise _body_error("organization_id", "not found", "Lembaga tidak ditemukan.")
+            raise body_error("organization_id", "not found", "Lembaga tidak ditemukan.")
         return organization, None
     person = db.session.get(Person, body.person_id)
     if person is None or not can_apply_as(user, person):
-        raise _body_error("person_id", "not found", "Orang tidak ditemukan.")
+        raise body_error("person_id", "not found", "Orang tidak ditemukan.")
     return None, person
 
 
@@ -403,90 +294,6 @@ def update_answers(user, application_id: int, body: AnswersIn):
     return application_out(application)
 
 
-@api.operation("POST", "/applications/<int:application_id>/documents",
-               summary="Upload a document", tags=("applications",), form=UploadForm,
-               files=("file",), response=DocumentOut, status=201, idempotent=True)
-def upload_document(user, application_id: int, form: UploadForm):
-    """Multipart upload (`doc_type`, `file`). The type is checked by content, not by name; an
-    earlier version of the same type is kept for the record."""
-    application = viewable(user, application_id)
-    defn = workflow.definition_of(application)
-    if defn.document(form.doc_type) is None:
-        raise ApiProblem(422, "Jenis dokumen tidak dikenal untuk program ini.",
-                         code="validation_failed",
-                         errors=[{"field": "form.doc_type", "message": "unknown document type"}])
-    if not can_upload_document(user, application, defn, form.doc_type):
-        raise ApiProblem(403, "Dokumen ini tidak dapat diunggah oleh token ini pada tahap ini.")
-    upload = form.file
-    if not isinstance(upload, FileStorage) or not upload.filename:
-        raise ApiProblem(422, "Pilih berkas.", code="validation_failed",
-                         errors=[{"field": "form.file", "message": "file required"}])
-    try:
-        document = documents.attach(application, form.doc_type, upload.filename, upload.read(),
-                                    user)
-    except documents.DocumentRejected as exc:
-        raise ApiProblem(422, str(exc), code="document_rejected",
-                         errors=[{"field": "form.file", "message": str(exc)}]) from None
-    return document_out(document), 201
-
-
-@api.operation("POST", "/applications/<int:application_id>/submit", summary="Submit",
-               tags=("applications",), roles=APPLICANT_ROLES, response=FiredOut,
-               idempotent=True, if_match=True, errors=(409,))
-def submit_application(user, application_id: int, if_match: int | None):
-    """Submit (or resubmit after a revision, or nominate) — the applicant's forward action at
-    the current stage. Eligibility, documents, duplicates and the period are checked."""
-    application = viewable(user, application_id)
-    if not is_applicant_of(user, application):
-        raise ApiProblem(403)
-    if submission.submission_transition(user, application) is None:
-        raise ApiProblem(409, "Permohonan tidak dapat diajukan pada tahap ini.",
-                         code="not_submittable")
-    if if_match is not None and if_match != application.version:
-        raise ApiProblem(409, workflow.AlreadyHandled().message, code="already_handled")
-    try:
-        decision = submission.submit(application, user)
-    except REFUSALS as exc:
-        raise _refused(exc) from None
-    return fired(application, decision)
-
-
-@api.operation("POST", "/applications/<int:application_id>/withdraw", summary="Withdraw",
-               tags=("applications",), roles=APPLICANT_ROLES, body=WithdrawIn,
-               response=FiredOut, idempotent=True, if_match=True, errors=(409,))
-def withdraw_application(user, application_id: int, body: WithdrawIn, if_match: int | None):
-    """Withdraw the application (a reason is required by most programs)."""
-    application = viewable(user, application_id)
-    return fired(application, fire(application, "withdraw", user, reason=body.reason,
-                                   seen_version=if_match))
-
-
-@api.operation("PUT", "/applications/<int:application_id>/bank-account",
-               summary="Correct the bank account", tags=("applications",),
-               roles=APPLICANT_ROLES, body=BankAccountIn, response=BankAccountOut,
-               idempotent=True, errors=(409,))
-def correct_bank_account(user, application_id: int, body: BankAccountIn):
-    """Record a new current account for the applicant, where the stage allows it (the
-    agreement, or after BPKAD reports a failed transfer). The earlier account stays on
-    record; the transfer is retried to the new one once finance confirms it."""
-    application = viewable(user, application_id)
-    if not can_act_as_applicant(user, application):
-        raise ApiProblem(403)
-    if not stage_allows_bank_correction(application):
-        raise ApiProblem(409, "Rekening tidak dapat diubah pada tahap ini.",
-                         code="not_correctable")
-    try:
-        number = normalize_bank_account(body.number)
-    except IdentifierError as err:
-        raise _body_error("number", err.message_en, err.message_id) from None
-    try:
-        account = bank.correct_bank_account(application, user, bank_name=body.bank_name,
-                                                  number=number, holder_name=body.holder_name)
-    except ProfileError as refused:
-        raise _body_error(refused.field or "holder_name", str(refused), str(refused)) from None
-    return BankAccountOut.model_validate(account, from_attributes=True), 200
-
-
 @api.operation("GET", "/applications/<int:application_id>/history", summary="Decision history",
                tags=("applications",), query=pagination.PageQuery, response=DecisionPage)
 def get_history(user, application_id: int, query: pagination.PageQuery):
@@ -509,26 +316,3 @@ def get_eligibility(user, application_id: int):
     results = precheck(defn, application)
     return EligibilityOut(program=f"{defn.key}@{defn.version}", passed=passed(results),
                           results=[RuleResultOut(**r) for r in results])
-
-
-@api.operation("GET", "/applications/<int:application_id>/actions",
-               summary="Transitions allowed now", tags=("workflow",), response=ActionsOut)
-def get_actions(user, application_id: int):
-    """What the token may fire at the current stage (`workflow.available_actions`); guards are
-    checked when firing."""
-    application = viewable(user, application_id)
-    return ActionsOut(version=application.version,
-                      items=[transition_out(t) for t in workflow.available_actions(user,
-                                                                                   application)])
-
-
-@api.operation("POST", "/applications/<int:application_id>/transitions",
-               summary="Fire a transition", tags=("workflow",), body=TransitionIn,
-               response=FiredOut, idempotent=True, if_match=True, errors=(409,))
-def fire_transition(user, application_id: int, body: TransitionIn, if_match: int | None):
-    """Fire one action with its reason and fields (`workflow.fire`). Send the version you saw in
-    `If-Match` (or `seen_version`): if someone acted first you get 409 `already_handled`."""
-    application = viewable(user, application_id)
-    decision = fire(application, body.action, user, reason=body.reason, fields=body.fields,
-                    seen_version=seen(if_match, body.seen_version))
-    return fired(application, decision)

@@ -14,11 +14,11 @@ import sqlalchemy as sa
 from pydantic import Field, StringConstraints
 
 from app.api import pagination
-from app.api.applications import FiredOut, fire, fired, seen
 from app.api.blueprint import api
 from app.api.permissions import can_use_finance
 from app.api.problems import ApiProblem
 from app.api.schemas import In, Out
+from app.api.transitions import FiredOut, fire, fired, seen
 from app.applications import workflow
 from app.applications.models import Application, Disbursement
 from app.applications.permissions import can_view_application

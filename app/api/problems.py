@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
-from app.web import RETRY_AFTER, assign_request_id, database_unreachable
+from app.web import RETRY_AFTER, assign_request_id, database_unreachable, http_error
 
 log = logging.getLogger("sibantu.api")
 
@@ -145,12 +145,10 @@ def register(bp: Blueprint) -> None:
 
 
 def _register_routing_errors(app: Flask, prefix: str) -> None:
-    from app import web
-
     def routing_error(exc: HTTPException):
         if in_api(prefix):
             return _from_http(exc)
-        return web._http_error(exc)
+        return http_error(exc)
 
     app.register_error_handler(404, routing_error)
     app.register_error_handler(405, routing_error)

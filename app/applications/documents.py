@@ -20,6 +20,7 @@ from app.accounts.models import User
 from app.applications.file_checks import DEFAULT_MAX_PIXELS, CheckedFile, FileRefused, check_file
 from app.applications.models import Application, Document
 from app.applications.storage import store
+from app.applications.workflow import definition_of
 from app.audit.operations import record
 from app.common.errors import Refusal
 from app.extensions import db
@@ -85,8 +86,6 @@ def attach(
     meta: dict | None = None,
 ) -> Document:
     """Validate and store one file, superseding the current one of the same type. No commit."""
-    from app.applications.workflow import definition_of
-
     definition = definition_of(application)
     _, content_type, checked = _check(definition, doc_type, content)
     content, meta = checked.content, {**checked.meta, **(meta or {})}

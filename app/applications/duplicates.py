@@ -9,19 +9,14 @@ several programs) become non-blocking flags.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from app.applications.models import Application, ApplicationIdentifier, DuplicateFlag
-from app.common import pii
+from app.applications.parties import Parties, identifiers_of
 from app.extensions import db
-from app.organizations.models import BankAccount
 from app.programs.registry import registry
 from workflows import ProgramDefinition
-
-if TYPE_CHECKING:
-    from app.applications.facts import Parties
 
 UNSUCCESSFUL = ("rejected", "withdrawn")
 CLOSED = ("rejected", "withdrawn", "completed")
@@ -43,47 +38,6 @@ class Finding:
     other: Application
     blocking: bool
     note: str
-
-
-def identifiers_of(application: Application, parties: Parties | None = None) -> dict[str, str]:
-    """kind → blind index (or the public number itself for NSPP/NPSN/AHU/NISN, keyed too)."""
-    from app.applications.facts import Parties
-
-    parties = parties or Parties.of(application)
-    found: dict[str, str] = {}
-    org, person = parties.organization, parties.person
-    if org is not None:
-        pairs = (("nspp", org.nspp), ("ahu", org.ahu_number), ("nib", org.nib), ("npsn", org.npsn))
-        for kind, value in pairs:
-            if value:
-                found[kind] = pii.blind_index(value, purpose=kind)
-    if person is not None:
-        if person.nik_bidx:
-            found["nik"] = person.nik_bidx
-        if person.kk_bidx:
-            found["kk"] = person.kk_bidx
-        if person.nisn:
-            found["nisn"] = pii.blind_index(person.nisn, purpose="nisn")
-    nisn = (application.answers or {}).get("nisn")
-    if "nisn" not in found and nisn:  # a parent applying names the student by NISN
-        found["nisn"] = pii.blind_index(str(nisn), purpose="nisn")
-    if parties.account is not None:
-        found["bank"] = parties.account.number_bidx
-    return found
-
-
-def current_bank_account(application: Application) -> BankAccount | None:
-    owner = (
-        BankAccount.organization_id == application.organization_id
-        if application.organization_id
-        else BankAccount.person_id == application.person_id
-    )
-    return db.session.scalar(
-        sa.select(BankAccount)
-        .where(owner, BankAccount.is_current.is_(True))
-        .order_by(BankAccount.id.desc())
-        .limit(1)
-    )
 
 
 def sharing(identifiers: dict[str, str], application: Application,

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
 from app.applications.models import Application, Decision, Disbursement, Report
+from app.applications.parties import current_bank_account
 from app.audit.operations import record
 from app.common.errors import Refusal
 from app.db import utcnow
@@ -142,7 +143,7 @@ def release_budget(defn, application, plan, decision, user) -> None:
 def create_disbursements(defn, application, plan, decision, user) -> None:
     total = application.amount_approved or approved_amount(defn, application) or 0
     tranches = defn.funding.tranches or ()
-    account = _account(application)
+    account = current_bank_account(application)
     paid_so_far = 0
     for number, tranche in enumerate(tranches, start=1):
         if tranche.amount is not None:
@@ -172,12 +173,6 @@ def create_disbursements(defn, application, plan, decision, user) -> None:
     db.session.flush()
 
 
-def _account(application: Application) -> BankAccount | None:
-    from app.applications.duplicates import current_bank_account
-
-    return current_bank_account(application)
-
-
 def _tranche_no(defn: ProgramDefinition, stage: str) -> int:
     for number, tranche in enumerate(defn.funding.tranches or (), start=1):
         if tranche.paid_at == stage:
@@ -205,7 +200,7 @@ def record_tranche_paid(defn, application, plan, decision, user) -> None:
     row = _open_disbursement(defn, application, plan.from_stage)
     row.status, row.recorded_by_user_id, row.recorded_dt = "sent", user.id, utcnow()
     row.reference = str(decision.fields.get("transfer_reference") or "")[:80] or None
-    account = _account(application)
+    account = current_bank_account(application)
     row.bank_account_id = account.id if account else row.bank_account_id
     if account is not None and account.status == "unconfirmed":
         account.status, account.confirmed_dt = "confirmed", utcnow()

@@ -6,7 +6,9 @@ from datetime import date, datetime
 from typing import Any
 
 from app.applications import repeat_limits
+from app.applications.facts import gather
 from app.applications.models import Application
+from app.applications.parties import Parties
 from app.db import utcnow
 from workflows import ProgramDefinition, evaluate_rules
 
@@ -35,8 +37,6 @@ def assess(defn: ProgramDefinition, facts: dict[str, Any]) -> dict[str, Any]:
 def precheck(defn: ProgramDefinition, application: Application) -> list[dict]:
     """Evaluate without leaving a trace: what the applicant sees before filling in the form —
     the rules, then every repeat limit (with the date of an earlier award)."""
-    from app.applications.facts import Parties, gather
-
     parties = Parties.of(application)
     rules = evaluate_rules(defn.eligibility, gather(application, defn, parties))
     return [r.to_dict() for r in rules] + repeat_limits.evaluate(defn, application, parties)

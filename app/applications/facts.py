@@ -7,70 +7,24 @@ need is gathered; NIK and KK never enter the facts (register look-ups use blind 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
 from app.applications.models import Application
+from app.applications.parties import Parties
 from app.common.i18n import JAKARTA
 from app.db import utcnow
 from app.extensions import db
 from app.organizations.models import BankAccount, Organization, Person
 from app.programs import awards
+from app.programs.models import Program
 from app.registers.operations import is_listed
 from workflows import ProgramDefinition
 from workflows.model import AllOf, AnyOf, Condition, FactRef, Not
 
 CLOSED_UNSUCCESSFUL = ("rejected", "withdrawn")
-
-
-@dataclass
-class Parties:
-    """An application's organisation, person and current bank account, loaded once.
-
-    Firing a transition reads them several times (facts, duplicate checks, guards); holding
-    them here also keeps them alive in the session's (weak-referencing) identity map.
-    """
-
-    organization: Organization | None
-    person: Person | None
-    account: BankAccount | None
-
-    @classmethod
-    def of(cls, application: Application) -> Parties:
-        """One query for the applying party and its current account (a person applying for
-        an organisation is loaded on its own)."""
-        org = person = account = None
-        if application.organization_id:
-            org, account = _with_account(_ORGANIZATION_WITH_ACCOUNT, application.organization_id)
-            if application.person_id:
-                person = db.session.get(Person, application.person_id)
-        elif application.person_id:
-            person, account = _with_account(_PERSON_WITH_ACCOUNT, application.person_id)
-        return cls(org, person, account)
-
-
-def _owner_with_account(entity: Any, owner: Any) -> sa.Select:
-    return (
-        sa.select(entity, BankAccount)
-        .outerjoin(BankAccount, sa.and_(owner == entity.id, BankAccount.is_current.is_(True)))
-        .where(entity.id == sa.bindparam("owner_id"))
-        .order_by(BankAccount.id.desc())
-        .limit(1)
-    )
-
-
-#: built once (module-level statements compute their cache key once)
-_ORGANIZATION_WITH_ACCOUNT = _owner_with_account(Organization, BankAccount.organization_id)
-_PERSON_WITH_ACCOUNT = _owner_with_account(Person, BankAccount.person_id)
-
-
-def _with_account(query: sa.Select, owner_id: int) -> tuple[Any, BankAccount | None]:
-    """The owner row and its newest current bank account (None when it has none)."""
-    row = db.session.execute(query, {"owner_id": owner_id}).first()
-    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def rule_facts(defn: ProgramDefinition) -> frozenset[str]:
@@ -204,8 +158,6 @@ def gather(
 
 def window_facts(defn: ProgramDefinition) -> dict[str, Any]:
     """The admin-managed period when set on the program row, else the definition's window."""
-    from app.programs.models import Program
-
     program = db.session.get(Program, defn.key)
     opens = program.window_opens if program and program.window_opens else defn.window.opens
     closes = program.window_closes if program and program.window_closes else defn.window.closes

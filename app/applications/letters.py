@@ -64,6 +64,6 @@ def verification_context(decision: Decision) -> dict:
 
 
 def decision_letter_pdf(application: Application, decision: Decision) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # heavy (Pango, fonts): loaded only when a PDF is made
 
     return HTML(string=decision_letter_html(application, decision)).write_pdf()

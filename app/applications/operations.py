@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
 from app.applications.models import Application
+from app.applications.permissions import can_edit_application
 from app.audit.operations import record
 from app.common.errors import Refusal
 from app.common.i18n import JAKARTA
@@ -97,8 +98,6 @@ def update_answers(
     application: Application, user: User, answers: dict, *, amount_requested: int | None = None
 ) -> Application:
     """Save the applicant's form answers (a draft survives logout); only where the stage allows."""
-    from app.applications.permissions import can_edit_application
-
     if not can_edit_application(user, application):
         raise ApplicationError(_l("Permohonan tidak dapat diubah pada tahap ini."))
     application.answers = {**(application.answers or {}), **answers}

@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.applications import duplicates
-from app.applications.facts import Parties, today
+from app.applications.facts import today
 from app.applications.models import Application
+from app.applications.parties import Parties, identifiers_of
 from app.common.i18n import date_id
 from app.programs import awards
 from workflows import ProgramDefinition
@@ -28,7 +29,7 @@ def evaluate(defn: ProgramDefinition, application: Application,
              parties: Parties | None = None) -> list[dict[str, Any]]:
     """One result per limit, shaped like an eligibility rule's result."""
     parties = parties or Parties.of(application)
-    identifiers = duplicates.identifiers_of(application, parties)
+    identifiers = identifiers_of(application, parties)
     live = None
     results = []
     for index, policy in enumerate(defn.once_per):
@@ -48,7 +49,7 @@ def refusals(defn: ProgramDefinition, application: Application,
     """The Indonesian reasons of the blocking ``awarded`` limits that refuse (at submission)."""
     if not any(p.counts_awards for p in defn.once_per):
         return []
-    identifiers = duplicates.identifiers_of(application, parties)
+    identifiers = identifiers_of(application, parties)
     found = []
     for policy in defn.once_per:
         value = identifiers.get(policy.identifier)

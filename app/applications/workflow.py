@@ -20,7 +20,9 @@ from app.accounts.models import User
 from app.agencies.models import Agency
 from app.applications import duplicates, effects, notices, repeat_limits
 from app.applications.eligibility import assess, passed
+from app.applications.facts import gather, window_facts
 from app.applications.models import Application, Decision, Document, StageTask
+from app.applications.parties import Parties
 from app.applications.permissions import is_applicant_of
 from app.audit.operations import freeze, record_decision
 from app.db import utcnow
@@ -32,6 +34,7 @@ from workflows import (
     ProgramDefinition,
     TransitionContext,
     TransitionDenied,
+    allowed_transitions,
     plan_transition,
 )
 from workflows.engine import task_for
@@ -84,8 +87,6 @@ def _operates_school(user: User, application: Application) -> bool:
 
 def available_actions(user: User, application: Application):
     """Transitions this user may fire now (guards are checked when firing)."""
-    from workflows import allowed_transitions
-
     if application.is_closed:
         return []
     return allowed_transitions(
@@ -150,8 +151,6 @@ def _facts(
     """Everything guards read, and the fresh eligibility record when the step re-ran the rules
     (stored by ``_move`` with the stage, so a refused step leaves no trace).
     Eligibility and duplicates are re-run where the step asks."""
-    from app.applications.facts import Parties, gather, window_facts
-
     parties = Parties.of(application)
     facts = gather(application, defn, parties)
     transition = defn.find_transition(application.stage, action)

@@ -14,6 +14,8 @@ from flask import g, has_request_context
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.accounts.roles import ROLES
+from app.applications.models import Application
 from app.audit import keys
 from app.audit.chain import (
     GENESIS_HASH,
@@ -151,8 +153,6 @@ def _next_event(
 
 def acting_role(actor: Any) -> tuple[str | None, str | None]:
     """The (role, agency) an actor most plausibly acts in: their highest role in ``ROLES`` order."""
-    from app.accounts.roles import ROLES
-
     assignments = sorted(getattr(actor, "roles", None) or [], key=lambda r: ROLES.index(r.role))
     if not assignments:
         return None, None
@@ -169,8 +169,6 @@ def record_personal_data_read(
     reason: str | None = None,
 ) -> AuditEvent:
     """Record that ``actor`` read a full NIK or an applicant's documents (``what`` says which)."""
-    from app.applications.models import Application
-
     if actor_role is None:
         actor_role, derived_agency = acting_role(actor)
         agency_code = agency_code or derived_agency

@@ -35,6 +35,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
+from app.applications.models import Decision
+from app.audit import keys
 from app.audit.chain import GENESIS_HASH, checkpoint_message, encode_json, iso_utc, sha256_hex
 from app.audit.models import AuditCheckpoint, AuditEvent
 
@@ -150,8 +152,6 @@ class Walk:
 
 def load_decisions(session: Session) -> tuple[dict[int, list[DecisionRef]], list[int]]:
     """Decisions by the seq they claim, and the ids of decisions that claim none."""
-    from app.applications.models import Decision
-
     rows = session.execute(
         sa.select(
             Decision.id, Decision.application_id, Decision.answers_digest,
@@ -350,8 +350,6 @@ def verify_chain(
 ) -> VerifyResult:
     """Verify everything; ``public_keys`` defaults to the pinned keys of the current app;
     ``outside``: checkpoints kept outside the database (``app.audit.outside.read_paths``)."""
-    from app.audit import keys
-
     started = time.perf_counter()
     decisions, unaudited = load_decisions(session)
     checkpoints = load_checkpoints(session)

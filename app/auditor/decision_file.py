@@ -105,6 +105,6 @@ def decision_file_html(application: Any) -> str:
 
 def decision_file_pdf(application: Any) -> bytes:
     """The PDF bytes. Callers showing it to someone should also record the read."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # heavy (Pango, fonts): loaded only when a PDF is made
 
     return HTML(string=decision_file_html(application), base_url=str(TEMPLATES)).write_pdf()

@@ -62,7 +62,7 @@ def write_csv(filters: AuditFilter, out: IO[str]) -> None:
 
 def write_xlsx(filters: AuditFilter, out: IO[bytes] | str) -> int:
     """Write a one-sheet workbook (openpyxl write-only mode); returns the number of events."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # loaded only when a workbook is read or written
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("audit_events")

@@ -13,6 +13,7 @@ from celery.schedules import crontab
 from flask import Flask
 from kombu import Queue
 
+from app.notifications import embedded, tasks  # noqa: F401  (tasks registers the tasks)
 from app.notifications.settings import read
 from app.notifications.task_names import DELIVER, DELIVER_BATCH, DELIVERY_QUEUE
 
@@ -134,8 +135,6 @@ def beat_lock(config: Any) -> dict[str, Any]:
 
 def init_app(app: Flask) -> Celery:
     """Create the Celery app in ``app.extensions["celery"]``; set up the embedded relay."""
-    from app.notifications import embedded, tasks  # noqa: F401  (tasks registers the tasks)
-
     celery = Celery(app.import_name, task_cls=_task_class(app))
     celery.conf.update(celery_config(app.config))
     celery.set_default()

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from app.db import utcnow
 from app.extensions import db
+from app.notifications.delivery import batches, deliver_batch
 from app.notifications.models import Notification
 from app.notifications.settings import setting
 
@@ -127,8 +128,6 @@ def relay(publish: Publisher, *, budget_seconds: float = 20.0) -> int:
 def deliver_due(*, limit: int | None = None) -> int:
     """Embedded relay (no broker): take due rows and deliver them here, NOTIFY_DELIVERY_BATCH
     at a time through the same ``deliver_batch`` as the Celery task. Returns rows handled."""
-    from app.notifications.delivery import batches, deliver_batch
-
     ids = requeue_lost(_no_broker, limit=limit) + relay_batch(_no_broker, limit=limit)
     for batch in batches(ids):
         deliver_batch(batch)

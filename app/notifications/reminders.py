@@ -17,7 +17,9 @@ import sqlalchemy as sa
 
 from app.accounts.models import RoleAssignment, User
 from app.accounts.roles import APPROVER, FINANCE, REVIEWER
+from app.agencies.operations import agency_by_code
 from app.applications.models import Application, Report, StageTask
+from app.applications.workflow import definition_of
 from app.common.i18n import JAKARTA
 from app.db import utcnow
 from app.extensions import db
@@ -101,9 +103,6 @@ def notify_revision_lapsed(now: datetime) -> int:
 
 def _returned_by(application: Application) -> list[User]:
     """Whoever works the stage that sent the application back (its agency and role)."""
-    from app.agencies.operations import agency_by_code
-    from app.applications.workflow import definition_of
-
     defn = definition_of(application)
     if not defn.has_stage(application.returned_from):
         return []

@@ -25,9 +25,11 @@ from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from app.accounts.models import User
+from app.accounts.operations import make_reset_token
 from app.applications.models import Application, Disbursement, Report, StageTask
 from app.extensions import db
 from app.notifications.models import Notification
+from app.programs.registry import registry
 
 #: context keys holding ids, loaded into the object named without ``_id``
 LOADERS: dict[str, type] = {
@@ -115,8 +117,6 @@ def localized(text: Any, lang: str) -> str:
 
 
 def _definition(application: Application) -> Any:
-    from app.programs.registry import registry
-
     try:
         return registry().pinned(application.program_key, application.definition_version)
     except LookupError:
@@ -154,8 +154,6 @@ def _stage_context(context: dict[str, Any], lang: str) -> dict[str, Any]:
 
 def _password_reset_context(notification: Notification) -> dict[str, Any]:
     """The reset link exists only in the e-mail, made at send time from the current password."""
-    from app.accounts.operations import make_reset_token
-
     user = db.session.get(User, notification.context.get("user_id"))
     if user is None or notification.channel != "email":
         return {}

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
 from app.audit.operations import record
+from app.common import pii
 from app.common.errors import Refusal
 from app.extensions import db
 from app.organizations.models import BankAccount, Membership, Organization, Person
@@ -90,8 +91,6 @@ def update_organization(org: Organization, user: User, values: dict[str, Any]) -
 
 
 def _nik_taken(nik: str, person: Person | None) -> bool:
-    from app.common import pii
-
     query = sa.select(Person.id).where(Person.nik_bidx == pii.blind_index(nik, purpose="nik"))
     if person is not None and person.id is not None:
         query = query.where(Person.id != person.id)

@@ -10,8 +10,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.applications.duplicates import identifiers_of
 from app.applications.models import Application
+from app.applications.parties import identifiers_of
 from app.common.i18n import JAKARTA
 from app.db import utcnow
 from app.extensions import db

@@ -63,9 +63,6 @@ def init_app(app: Flask) -> None:
         directories.extend(Path(p) for p in str(app.config["PROGRAMS_DIR"]).split(":") if p)
     bind_normalizers()
     app.extensions["sibantu.programs"] = ProgramRegistry(directories)
-    from app.applications.effects import bind_all
-
-    bind_all()
 
 
 def registry() -> ProgramRegistry:

@@ -90,7 +90,7 @@ def _csv_rows(content: bytes) -> list[dict[str, str]]:
 
 
 def _xlsx_rows(content: bytes) -> list[dict[str, str]]:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # loaded only when a workbook is read or written
 
     try:
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active

@@ -8,12 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g
 
-from app.accounts.models import User
+from app.accounts.models import RoleAssignment, User
 from app.agencies.models import Agency
 from app.applications import workflow
-from app.applications.duplicates import current_bank_account
 from app.applications.grounds import DecisionGrounds, decision_grounds
 from app.applications.models import Application, Decision, Disbursement, DuplicateFlag, StageTask
+from app.applications.parties import current_bank_account
 from app.applications.permissions import can_work_task, work_scopes
 from app.applications.queries import open_task
 from app.common.identifiers import mask_nik
@@ -92,8 +92,6 @@ def action_forms(
 
 
 def colleagues(task: StageTask) -> list[User]:
-    from app.accounts.models import RoleAssignment
-
     return list(
         db.session.scalars(
             sa.select(User)

@@ -68,7 +68,7 @@ def awaiting_payment(user: User, *, limit: int = MAX_ROWS) -> list[PaymentRow]:
 
 def payment_list_xlsx(user: User, rows: list[PaymentRow]) -> bytes:
     """The bank's list with decrypted account numbers; the export itself is audited."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # loaded only when a workbook is read or written
 
     workbook = Workbook()
     sheet = workbook.active

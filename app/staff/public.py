@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 
 from app.staff import dashboard
+from app.staff.dashboard_views import dashboard_context
 
 bp = Blueprint("transparency", __name__, url_prefix="/transparansi")
 MAX_AGE = 300
@@ -38,8 +39,6 @@ def _public(response: Response) -> Response:
 
 
 def _context() -> dict[str, Any]:
-    from app.staff.views import dashboard_context
-
     return dashboard_context(request.args, aggregates=cached_aggregates)
 
 

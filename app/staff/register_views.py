@@ -10,8 +10,8 @@ from app.common.web import get_or_404
 from app.extensions import db
 from app.registers import checks
 from app.registers.models import RegisterCheck
+from app.staff.blueprint import bp
 from app.staff.permissions import for_roles
-from app.staff.views import bp
 from forms.staff import RegisterCheckForm
 
 

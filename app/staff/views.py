@@ -1,21 +1,9 @@
-"""Staff workspace: queues, decisions, surveys, scoring, finance, dashboard."""
+"""Staff workspace: one application — its page, deciding an action, revealing a NIK, reading
+a document — and claiming, releasing or handing over its open task."""
 
 from __future__ import annotations
 
-import io
-from typing import Any
-
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -38,15 +26,14 @@ from app.common.web import get_or_404, require
 from app.extensions import db
 from app.organizations.models import Person
 from app.programs.registry import registry
-from app.staff import charts, dashboard, filters, finance
-from app.staff import queue as work_queue
+from app.staff import filters
+from app.staff.blueprint import bp
 from app.staff.case import colleagues, load_case
 from app.staff.permissions import READ_ROLES, can_assign, for_roles
 from forms.staff import (
     ActionForm,
     AssignForm,
     NikReasonForm,
-    QueueFilterForm,
     RevealNikForm,
     action_form,
     field_values,
@@ -55,85 +42,10 @@ from forms.staff import (
 from workflows import Transition
 from workflows.answers import answer_rows
 
-bp = Blueprint("staff", __name__, url_prefix="/staf")
 MIN_REASON = 10  # characters of an auditor's stated reason for a full-NIK reveal
-PAGE_SIZES = (25, 50, 100)
+
+
 REFUSED = (workflow.WorkflowRefused, ops.StaffRefused, EffectError, DocumentRejected)
-
-
-# --- queue -----------------------------------------------------------------------------------
-
-
-@bp.route("/antrean")
-@for_roles(*WORK_ROLES)
-def queue():
-    chosen = work_queue.QueueFilter.from_args(request.args)
-    after = work_queue.Cursor.decode(request.args.get("setelah"))
-    size = request.args.get("jumlah", type=int)
-    size = size if size in PAGE_SIZES else PAGE_SIZES[0]
-    page = work_queue.page(current_user, chosen, after, limit=size)
-    form = QueueFilterForm(request.args)
-    filters.fill_choices(form, current_user, chosen)
-    bulk = filters.bulk_transition(current_user, chosen)
-    next_url = (
-        url_for("staff.queue", **chosen.as_args(), jumlah=size, setelah=page.next_cursor.encode())
-        if page.next_cursor
-        else None
-    )
-    return render_template(
-        "staff/queue.html",
-        page=page,
-        form=form,
-        chosen=chosen,
-        next_url=next_url,
-        first_url=url_for("staff.queue", **chosen.as_args()) if after else None,
-        counts=work_queue.stage_counts(current_user),
-        stage_label=lambda key: filters.stage_label(key, current_user),
-        task_stage_name=filters.task_stage_name,
-        regions=filters.region_names(
-            {
-                code
-                for r in page.rows
-                for code in (r.application.desa_code, r.application.kecamatan_code)
-                if code
-            }
-        ),
-        bulk_form=action_form(bulk, prefix="massal") if bulk else None,
-        bulk=bulk,
-        now=filters.now(),
-    )
-
-
-def _bulk_items(values: list[str]) -> list[ops.BulkItem]:
-    items = []
-    for value in values[:500]:
-        task_id, _, version = value.partition(":")
-        if task_id.isdigit():
-            items.append(ops.BulkItem(int(task_id), int(version) if version.isdigit() else None))
-    return items
-
-
-@bp.route("/antrean/massal", methods=["POST"])
-@for_roles(*WORK_ROLES)
-def bulk():
-    chosen = work_queue.QueueFilter.from_args(request.form)
-    transition = filters.bulk_transition(current_user, chosen)
-    require(transition is not None and transition.action == request.form.get("aksi"))
-    form = action_form(transition, prefix="massal")
-    items = _bulk_items(request.form.getlist("tugas"))
-    if not items:
-        form.validate()
-        form.form_errors.append(_("Pilih minimal satu berkas dari antrean."))
-    if not items or not form.validate():
-        flash(_("Keputusan massal belum dikirim: pilih berkas dan lengkapi isian."), "error")
-        return redirect(url_for("staff.queue", **chosen.as_args()))
-    results = ops.bulk_decide(
-        items, transition.action, current_user, fields=field_values(form), reason=form.reason_text()
-    )
-    db.session.commit()
-    return render_template(
-        "staff/bulk_result.html", results=results, transition=transition, chosen=chosen
-    )
 
 
 # --- one application -------------------------------------------------------------------------
@@ -359,81 +271,3 @@ def assign(task_id: int):
         db.session.rollback()
         flash(refused.message, "error")
     return _back(task)
-
-
-# --- finance ---------------------------------------------------------------------------------
-
-
-@bp.route("/keuangan", endpoint="finance")
-@for_roles("finance")
-def finance_list():
-    rows = finance.awaiting_payment(current_user)
-    return render_template("staff/finance.html", rows=rows, export_form=RevealNikForm())
-
-
-@bp.route("/keuangan/daftar-bayar", methods=["POST"])
-@for_roles("finance")
-def finance_export():
-    require(RevealNikForm().validate_on_submit(), hide=False)
-    content = finance.payment_list_xlsx(current_user, finance.awaiting_payment(current_user))
-    db.session.commit()
-    response = send_file(
-        io.BytesIO(content),
-        as_attachment=True,
-        download_name="daftar-bayar.xlsx",
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-# --- dashboard -------------------------------------------------------------------------------
-
-
-def dashboard_context(args: Any, aggregates=dashboard.aggregates) -> dict[str, Any]:
-    programs = dashboard.programs()
-    keys = [p.key for p in programs]
-    key = args.get("program") if args.get("program") in keys else (keys[0] if keys else None)
-    if key is None:
-        return {"programs": programs, "data": None}
-    years = dashboard.fiscal_years(key) or [filters.now().year]
-    year = args.get("tahun", type=int)
-    year = year if year in years else years[0]
-    data = aggregates(key, year)
-    return {
-        "programs": programs,
-        "years": years,
-        "program_key": key,
-        "year": year,
-        "data": data,
-        "charts": _charts(data),
-    }
-
-
-def _charts(data: dashboard.Aggregates) -> dict[str, Any]:
-    stages = [(filters.text(name), n) for _, name, n in data.per_stage]
-    return {
-        "stages": charts.bar_chart(stages, _("Permohonan per tahap")),
-        "kecamatan": charts.bar_chart(
-            [(name, n) for _, name, n, _a in data.per_kecamatan],
-            _("Sebaran permohonan per kecamatan"),
-            secondary=[a for *_x, a in data.per_kecamatan],
-        ),
-        "budget": charts.progress_bar(
-            data.reserved, data.ceiling, _("Pagu terpakai"), fmt=filters.rupiah
-        ),
-        "sla": charts.bar_chart(
-            [(r.agency, r.percent or 0) for r in data.sla],
-            _("Kepatuhan SLA per OPD (%)"),
-            fmt=lambda v: f"{v}%",
-        ),
-    }
-
-
-@bp.route("/dasbor", endpoint="dashboard")
-@for_roles(*READ_ROLES)
-def dashboard_view():
-    return render_template("staff/dashboard.html", **dashboard_context(request.args))
-
-
-from app.staff import register_views  # noqa: E402,F401  (adds the register-check routes to bp)
