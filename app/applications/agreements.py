@@ -13,10 +13,10 @@ from typing import Any
 
 from flask import render_template
 
-from app.applications.duplicates import current_bank_account
 from app.applications.effects import REPORT_DAYS
 from app.applications.letters import approval_decision, letter_number, verification_context
 from app.applications.models import Application, Decision
+from app.applications.parties import current_bank_account
 from app.applications.workflow import definition_of
 from app.extensions import db
 from app.organizations.models import Organization, Person
