@@ -5,7 +5,6 @@ every tap target on the form is at least 24 × 24 px (WCAG 2.2 target size)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -52,7 +51,10 @@ def pakumis_live(template_url, backend, tmp_path):
 
     outside = tmp_path / "programs"
     outside.mkdir()
-    shutil.copy(FIXTURE, outside / "pakumis.yaml")
+    # this test is about the declared form: let residents apply themselves here
+    text = FIXTURE.read_text(encoding="utf-8")
+    (outside / "pakumis.yaml").write_text(
+        text.replace("self_application: false", "self_application: true"), encoding="utf-8")
     with committing_app_context(template_url, backend, PROGRAMS_DIR=str(outside)) as app:
         with app.app_context():
             ensure_reference_data({"sanitren"})

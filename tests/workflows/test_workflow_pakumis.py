@@ -86,14 +86,18 @@ def test_pakumis_runs_end_to_end(pakumis):
         "delivery",
         "deliver",
         SURVEYOR,
-        fields={"delivered_on": date(2026, 4, 2), "materials_value": 24_500_000},
+        fields={"delivered_on": date(2026, 4, 2), "materials_value": 14_900_000},
     )
     assert delivered.effects == ("record_tranche_paid", "schedule_report")
     assert [t.action for t in allowed_transitions(pakumis, "construction", OWNER)] == [
         "report_done"
     ]
     reported = step(pakumis, "construction", "report_done", OWNER)
-    done = step(pakumis, reported.to_stage, "accept", SURVEYOR)
+    assert reported.to_stage == "delivery_finishing"  # the second in-kind tranche (40%)
+    finished = step(pakumis, "delivery_finishing", "deliver", SURVEYOR,
+                    fields={"delivered_on": date(2026, 6, 2), "materials_value": 9_800_000})
+    assert finished.effects == ("record_tranche_paid",)
+    done = step(pakumis, finished.to_stage, "accept", SURVEYOR)
     assert (done.to_stage, done.outcome, done.effects) == (
         "completed",
         "completed",
@@ -102,7 +106,7 @@ def test_pakumis_runs_end_to_end(pakumis):
 
 
 def test_pakumis_money_field_respects_its_ceiling(pakumis):
-    fields = {"delivered_on": date(2026, 4, 2), "materials_value": 26_000_000}
+    fields = {"delivered_on": date(2026, 4, 2), "materials_value": 16_000_000}
     with pytest.raises(TransitionDenied) as caught:
         step(pakumis, "delivery", "deliver", SURVEYOR, fields=fields)
     assert caught.value.code == "fields_invalid"
