@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -17,7 +20,6 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.accounts.roles import ROLE_LABELS
-from app.agencies.models import AGENCIES
 from forms.staff import MoneyField
 from forms.validators import PasswordPolicy
 
@@ -28,10 +30,9 @@ def role_choices() -> list[tuple[str, str]]:
     return [(r, _l(ROLE_LABELS[r])) for r in ASSIGNABLE]
 
 
-def agency_choices() -> list[tuple[str, str]]:
-    return [("", _l("— tanpa OPD —"))] + [
-        (code, f"{code} — {name}") for code, name in AGENCIES.items()
-    ]
+def agency_choices(agencies: Iterable[Any]) -> list[tuple[str, str]]:
+    """Choices for an agency select: ``agencies`` are the rows read by the view."""
+    return [("", _l("— tanpa OPD —"))] + [(a.code, f"{a.code} — {a.name}") for a in agencies]
 
 
 class ProgramPeriodForm(FlaskForm):
@@ -100,7 +101,7 @@ class StaffUserForm(FlaskForm):
     role = SelectField(_l("Peran"), choices=role_choices())
     agency = SelectField(
         _l("OPD"),
-        choices=agency_choices(),
+        choices=[],
         description=_l("Wajib untuk verifikator, pejabat, bendahara, dan auditor."),
     )
     region_code = StringField(
@@ -110,7 +111,7 @@ class StaffUserForm(FlaskForm):
 
 class GrantRoleForm(FlaskForm):
     role = SelectField(_l("Peran"), choices=role_choices())
-    agency = SelectField(_l("OPD"), choices=agency_choices())
+    agency = SelectField(_l("OPD"), choices=[])
     region_code = StringField(
         _l("Kode desa (untuk operator desa)"), validators=[Optional(), Length(max=13)]
     )
@@ -135,3 +136,20 @@ class RegisterImportForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """CSRF only (revoke buttons)."""
+
+
+class AgencyForm(FlaskForm):
+    code = StringField(
+        _l("Kode OPD"),
+        validators=[DataRequired(_l("Kode OPD wajib diisi.")), Length(max=20)],
+        description=_l("Huruf kapital, angka, atau garis bawah, misalnya DPRKPP."),
+    )
+    name = StringField(
+        _l("Nama OPD"), validators=[DataRequired(_l("Nama OPD wajib diisi.")), Length(max=200)]
+    )
+
+
+class RenameAgencyForm(FlaskForm):
+    name = StringField(
+        _l("Nama baru"), validators=[DataRequired(_l("Nama OPD wajib diisi.")), Length(max=200)]
+    )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-AGENCY_CODES = frozenset(
-    {"BAPPEDA", "KEMENAG", "KESRA", "DISDIK", "DISKOPUM", "BPKAD", "INSPEKTORAT"}
-)
 ROLES = frozenset(
     {
         "applicant",

@@ -11,6 +11,7 @@ from app.accounts import operations as accounts
 from app.accounts.models import RoleAssignment, User
 from app.accounts.roles import AGENCY_ROLES, APPLICANT
 from app.admin import operations as ops
+from app.agencies.operations import all_agencies
 from app.common.web import get_or_404, require
 from app.extensions import db
 from app.programs.models import Program, ProgramBudget, RegionQuota
@@ -27,6 +28,7 @@ from forms.admin import (
     QuotaForm,
     RegisterImportForm,
     StaffUserForm,
+    agency_choices,
 )
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -188,7 +190,7 @@ def _users_page(form: StaffUserForm | None = None, status: int = 200):
     return render_template(
         "admin/users.html",
         users=users,
-        form=form or StaffUserForm(formdata=None),
+        form=_with_agencies(form or StaffUserForm(formdata=None)),
         next_url=next_url,
     ), status
 
@@ -197,6 +199,11 @@ def _users_page(form: StaffUserForm | None = None, status: int = 200):
 @for_roles("admin")
 def users():
     return _users_page()
+
+
+def _with_agencies(form):
+    form.agency.choices = agency_choices(all_agencies())
+    return form
 
 
 def _role_problem(role: str, agency: str | None, region: str | None) -> str | None:
@@ -212,7 +219,7 @@ def _role_problem(role: str, agency: str | None, region: str | None) -> str | No
 @bp.route("/pengguna", methods=["POST"])
 @for_roles("admin")
 def create_user():
-    form = StaffUserForm()
+    form = _with_agencies(StaffUserForm())
     if not form.validate():
         return _users_page(form, 422)
     agency, region = form.agency.data or None, (form.region_code.data or "").strip() or None
@@ -243,7 +250,7 @@ def _user_page(user: User, form: GrantRoleForm | None = None, status: int = 200)
     return render_template(
         "admin/user.html",
         user=user,
-        form=form or GrantRoleForm(formdata=None),
+        form=_with_agencies(form or GrantRoleForm(formdata=None)),
         revoke_form=EmptyForm(),
     ), status
 
@@ -258,7 +265,7 @@ def user(user_id: int):
 @for_roles("admin")
 def grant(user_id: int):
     user = get_or_404(db.session.get(User, user_id))
-    form = GrantRoleForm()
+    form = _with_agencies(GrantRoleForm())
     if not form.validate():
         return _user_page(user, form, 422)
     agency, region = form.agency.data or None, (form.region_code.data or "").strip() or None
