@@ -33,6 +33,7 @@ from .model import (
 )
 from .parse_form import parse_form
 from .parse_history import parse_groups, parse_once_per
+from .parse_kind import kind_keys
 from .parse_rules import parse_fact_name, parse_rules
 from .validation import Parsed, validate
 
@@ -88,7 +89,7 @@ def build(r: Reader, data: Any, known_agencies: Collection[str] | None) -> Progr
         applicant_kinds=r.names(
             top.get("applicant_kinds"),
             "applicant_kinds",
-            allowed=c.APPLICANT_KINDS,
+            allowed=kind_keys(),
             what="applicant kind",
             required=True,
         ),
@@ -386,7 +387,7 @@ def _document(r: Reader, value: Any, path: str) -> DocumentRequirement | None:
     kinds = r.names(
         data.get("applicant_kinds"),
         join(path, "applicant_kinds"),
-        allowed=c.APPLICANT_KINDS,
+        allowed=kind_keys(),
         what="applicant kind",
     )
     if doc_type is None or label is None or max_mb is None or uploader is None or not accept:

@@ -27,6 +27,9 @@ def validate(files: tuple[Path, ...], no_db: bool) -> None:
     use_db = not no_db and _database_ready()
     known = None if use_db else set(seed_agencies())  # with a database, its table decides
     definitions, failed = [], False
+    for problem in registry().kind_problems:
+        click.echo(str(problem), err=True)
+        failed = True
     for path in files or _definition_files():
         try:
             definitions.append(load_definition(path, known_agencies=known))

@@ -25,6 +25,7 @@ from workflows import (
 )
 from workflows.form_model import Form
 from workflows.loading import read_definitions
+from workflows.parse_kind import ApplicantKind, known_kinds, read_kinds, register_kinds
 
 
 class ProgramRegistry:
@@ -34,11 +35,24 @@ class ProgramRegistry:
         self._pinned: dict[tuple[str, int], ProgramDefinition] = {}
         #: Why files were left out (an invalid file is never served; see ``init_app``).
         self.problems: list[Problem] = []
+        self.kind_problems: list[Problem] = []
+        for directory in directories[1:]:  # the shipped kinds are known from the start
+            kinds, problems = read_kinds(directory / "kinds")
+            register_kinds(kinds)
+            self.kind_problems.extend(problems)
+        self.problems.extend(self.kind_problems)
         for directory in directories:
             # Agencies are data: they are checked against the database at `programs sync`.
             loaded, problems = read_definitions(directory)
             self._current.update(loaded)
             self.problems.extend(problems)
+
+    def kinds(self) -> dict[str, ApplicantKind]:
+        """Every applicant kind: shipped, and from PROGRAMS_DIR/kinds."""
+        return known_kinds()
+
+    def kind(self, key: str) -> ApplicantKind | None:
+        return known_kinds().get(key)
 
     def current(self, key: str) -> ProgramDefinition | None:
         return self._current.get(key)
