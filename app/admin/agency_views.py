@@ -9,6 +9,8 @@ from flask_login import current_user
 from app.agencies import operations as ops
 from app.common.web import get_or_404
 from app.extensions import db
+from app.programs import operations as programs
+from app.programs.registry import registry
 from app.staff.permissions import for_roles
 from forms.admin import AgencyForm, RenameAgencyForm
 
@@ -39,8 +41,12 @@ def add():
         db.session.rollback()
         getattr(form, refused.field or "code").errors = [refused.message]
         return _list_page(form, 422)
+    synced = programs.sync_programs_naming(agency.code, registry().current_definitions())
     db.session.commit()
     flash(_("OPD %(code)s ditambahkan.", code=agency.code), "success")
+    if synced:
+        flash(_("Program yang menunggu OPD ini kini tercatat: %(keys)s.", keys=", ".join(synced)),
+              "success")
     return redirect(url_for("admin_agencies.agencies"))
 
 

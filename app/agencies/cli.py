@@ -5,6 +5,8 @@ from flask.cli import with_appcontext
 
 from app.agencies import operations as ops
 from app.extensions import db
+from app.programs import operations as programs
+from app.programs.registry import registry
 
 agencies_cli = click.Group("agencies", help="Regional agencies (OPD): list, add, rename.")
 
@@ -28,8 +30,11 @@ def add(code: str, name: str) -> None:
     except ops.AgencyRefused as refused:
         db.session.rollback()
         raise click.ClickException(refused.message) from refused
+    synced = programs.sync_programs_naming(agency.code, registry().current_definitions())
     db.session.commit()
     click.echo(f"OPD {agency.code} ditambahkan: {agency.name}")
+    for key in synced:
+        click.echo(f"Program {key} yang menunggu OPD ini kini tercatat.")
 
 
 @agencies_cli.command("rename")

@@ -69,6 +69,8 @@ def test_demo_data_and_pages_tolerate_a_program_naming_a_new_agency(outside_app)
 
     added = runner.invoke(args=["agencies", "add", "DPRKPP", "Dinas Perumahan dan Permukiman"])
     assert added.exit_code == 0, added.output
+    assert "Program pakumis yang menunggu OPD ini kini tercatat" in added.output
+    assert "pakumis" in synced_programs(outside_app)
     assert runner.invoke(args=["programs", "validate"]).exit_code == 0
     again = runner.invoke(args=["demo-data"])
     assert again.exit_code == 0 and "DPRKPP" not in again.output, again.output
