@@ -105,7 +105,9 @@ class StaffUserForm(FlaskForm):
         description=_l("Wajib untuk verifikator, pejabat, bendahara, dan auditor."),
     )
     region_code = StringField(
-        _l("Kode desa (untuk operator desa)"), validators=[Optional(), Length(max=13)]
+        _l("Kode desa (untuk operator desa)"), validators=[Optional(), Length(max=13)],
+        description=_l("Untuk verifikator/pejabat, kode kecamatan atau desa membatasi "
+                       "permohonan yang dilihatnya (kantor kecamatan)."),
     )
 
 
@@ -113,7 +115,9 @@ class GrantRoleForm(FlaskForm):
     role = SelectField(_l("Peran"), choices=role_choices())
     agency = SelectField(_l("OPD"), choices=[])
     region_code = StringField(
-        _l("Kode desa (untuk operator desa)"), validators=[Optional(), Length(max=13)]
+        _l("Kode desa (untuk operator desa)"), validators=[Optional(), Length(max=13)],
+        description=_l("Untuk verifikator/pejabat, kode kecamatan atau desa membatasi "
+                       "permohonan yang dilihatnya (kantor kecamatan)."),
     )
 
 

@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts import operations as accounts
+from app.accounts import scopes
 from app.accounts.models import RoleAssignment, User
-from app.accounts.roles import AGENCY_ROLES, APPLICANT
+from app.accounts.roles import APPLICANT
 from app.admin import operations as ops
 from app.agencies.operations import all_agencies
 from app.common.web import get_or_404, require
@@ -207,13 +208,13 @@ def _with_agencies(form):
 
 
 def _role_problem(role: str, agency: str | None, region: str | None) -> str | None:
-    if role in AGENCY_ROLES and not agency:
-        return _("Peran ini wajib dikaitkan dengan OPD.")
-    if role == "village_operator" and not region:
-        return _("Operator desa wajib memiliki kode desa.")
-    if region and db.session.get(Region, region) is None:
+    """The declared scopes' refusal (app/accounts/data/scopes.yaml), for the form."""
+    found = db.session.get(Region, region) if region else None
+    if region and found is None:
         return _("Kode desa tidak dikenal.")
-    return None
+    problem = scopes.assignment_problem(role, agency_code=agency, region_code=region,
+                                        region_level=found.level if found else None)
+    return None if problem is None else str(problem)
 
 
 @bp.route("/pengguna", methods=["POST"])

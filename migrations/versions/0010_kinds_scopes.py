@@ -1,9 +1,12 @@
-"""applicant kinds as data: organisations no longer carry a fixed list of kinds
+"""applicant kinds and staff scopes as data: no fixed list of kinds or scope rules in CHECKs
 
 The CHECK constraints naming the four shipped kinds, the pesantren types and each kind's
 required identifier are dropped: kinds are declared in ``workflows/kinds/*.yaml`` (and a
 PROGRAMS_DIR's ``kinds/``), and the profile operations enforce each kind's required fields and
-choices from its declaration. ``kind`` is widened for longer kind keys.
+choices from its declaration. ``kind`` is widened for longer kind keys. Likewise the role
+assignment CHECKs ``staff_role_has_agency`` and ``village_operator_has_desa``: where a role is held
+and what narrows it is declared in ``app/accounts/data/scopes.yaml`` and enforced by
+``grant_role``.
 
 Downgrading restores the old constraints; it fails while organisations of a kind outside the
 four shipped ones (or one missing an identifier) exist: remove them first.
@@ -32,7 +35,18 @@ OLD_CHECKS = {
 }
 
 
+ROLE_CHECKS = {
+    "staff_role_has_agency": (
+        "role NOT IN ('reviewer', 'approver', 'finance', 'auditor') OR agency_id IS NOT NULL"
+    ),
+    "village_operator_has_desa": "role != 'village_operator' OR region_code IS NOT NULL",
+}
+
+
 def upgrade():
+    with op.batch_alter_table("role_assignments") as batch:
+        for name in ROLE_CHECKS:
+            batch.drop_constraint(op.f(f"ck_role_assignments_{name}"), type_="check")
     with op.batch_alter_table("organizations") as batch:
         for name in OLD_CHECKS:
             batch.drop_constraint(op.f(f"ck_organizations_{name}"), type_="check")
@@ -46,3 +60,6 @@ def downgrade():
         batch.alter_column("kind", type_=sa.String(20), existing_nullable=False)
         for name, condition in OLD_CHECKS.items():
             batch.create_check_constraint(op.f(f"ck_organizations_{name}"), condition)
+    with op.batch_alter_table("role_assignments") as batch:
+        for name, condition in ROLE_CHECKS.items():
+            batch.create_check_constraint(op.f(f"ck_role_assignments_{name}"), condition)
