@@ -108,8 +108,9 @@ def test_a_new_kind_registers_and_applies_through_the_portal(mosque_app):
     assert db.session.get(Organization, org.id).profile == {
         "mosque_id": "01.2.36.03.000123", "place_type": "musala"}
 
-    assert "DKM Masjid Al-Ikhlas" in client.get("/portal/program/hibah_masjid/ajukan").get_data(
-        as_text=True)
+    chooser = client.get("/portal/program/hibah_masjid/ajukan").get_data(as_text=True)
+    assert "DKM Masjid Al-Ikhlas" in chooser and "Dewan Kemakmuran Masjid" in chooser
+    assert "Dewan Kemakmuran Masjid" in client.get("/portal").get_data(as_text=True)
     started = post_form(client, "/portal/program/hibah_masjid/mulai", {"lembaga": str(org.id)},
                         form_url="/portal/program/hibah_masjid/ajukan")
     assert started.status_code == 302, started.get_data(as_text=True)[:2000]
