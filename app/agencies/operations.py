@@ -41,10 +41,6 @@ def all_agencies() -> list[Agency]:
     return list(db.session.scalars(sa.select(Agency).order_by(Agency.code)))
 
 
-def known_agency_codes() -> set[str]:
-    return set(db.session.scalars(sa.select(Agency.code)))
-
-
 def add_agency(code: str, name: str, *, actor=None) -> Agency:
     code, name = (code or "").strip().upper(), _clean_name(name)
     if not code or len(code) > MAX_CODE or not AGENCY_CODE_PATTERN.match(code):
