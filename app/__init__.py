@@ -73,6 +73,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
+    from app.admin.agency_views import bp as admin_agencies_bp
     from app.admin.views import bp as admin_bp
     from app.api.blueprint import bp as api_bp
     from app.applications.views import bp as applications_bp
@@ -89,7 +90,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         main_bp, accounts_bp, health_bp, organizations_bp, applications_bp, notifications_bp,
-        portal_bp, programs_bp, staff_bp, admin_bp, audit_bp, api_bp, transparency_bp,
-        verification_bp,
+        portal_bp, programs_bp, staff_bp, admin_bp, admin_agencies_bp, audit_bp, api_bp,
+        transparency_bp, verification_bp,
     ):
         app.register_blueprint(blueprint)

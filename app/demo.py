@@ -57,13 +57,23 @@ DEMO_APPLICANTS = [
 ]
 
 
-def ensure_reference_data(program_keys: set[str] | None = None) -> None:
-    """Regions, agencies and the programs (all current definitions, or the keys given)."""
+def ensure_reference_data(program_keys: set[str] | None = None) -> list[str]:
+    """Regions, agencies and the programs (all current definitions, or the keys given).
+
+    Returns why programs were left out (e.g. a PROGRAMS_DIR program naming an agency the
+    database does not have yet): the rest of the demo goes on without them.
+    """
     load_reference_regions()
     ensure_agencies()
+    skipped = []
     for defn in registry().current_definitions():
         if program_keys is None or defn.key in program_keys:
-            programs.sync_program(defn)
+            problems = programs.conflicts(defn)
+            if problems:
+                skipped.extend(problems)
+            else:
+                programs.sync_program(defn)
+    return skipped
 
 
 def ensure_demo_users() -> list[tuple[str, str]]:
@@ -95,7 +105,8 @@ def demo_data() -> None:
     """Load reference data, programs, one demo user per role and demo applications (idempotent)."""
     if current_app.config["PROFILE"] == "production":
         raise click.ClickException("demo-data is refused in the production profile")
-    ensure_reference_data()
+    for problem in ensure_reference_data():
+        click.echo(f"Program dilewati: {problem}", err=True)
     logins = ensure_demo_users()
     db.session.commit()
     created = demo_applications.ensure()

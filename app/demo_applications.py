@@ -88,6 +88,8 @@ def _open_programs() -> None:
     today = date.today()
     for defn in registry().current_definitions():
         program = db.session.get(Program, defn.key)
+        if program is None:  # not synced (see demo.ensure_reference_data): no demo for it
+            continue
         program.window_opens, program.window_closes = (
             today - timedelta(days=30),
             today + timedelta(days=90),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -24,7 +27,6 @@ from wtforms.validators import (
 )
 
 from app.accounts.roles import ROLE_LABELS
-from app.agencies.models import AGENCIES
 from forms.i18n import LocalizedForm as FlaskForm
 from forms.staff import MoneyField
 from forms.validators import PasswordPolicy
@@ -36,10 +38,9 @@ def role_choices() -> list[tuple[str, str]]:
     return [(r, _l(ROLE_LABELS[r])) for r in ASSIGNABLE]
 
 
-def agency_choices() -> list[tuple[str, str]]:
-    return [("", _l("— tanpa OPD —"))] + [
-        (code, f"{code} — {name}") for code, name in AGENCIES.items()
-    ]
+def agency_choices(agencies: Iterable[Any]) -> list[tuple[str, str]]:
+    """Choices for an agency select: ``agencies`` are the rows read by the view."""
+    return [("", _l("— tanpa OPD —"))] + [(a.code, f"{a.code} — {a.name}") for a in agencies]
 
 
 class ProgramPeriodForm(FlaskForm):
@@ -108,11 +109,13 @@ class StaffUserForm(FlaskForm):
     role = SelectField(_l("Peran"), choices=role_choices())
     agency = SelectField(
         _l("OPD"),
-        choices=agency_choices(),
+        choices=[],
         description=_l("Wajib untuk verifikator, pejabat, bendahara, dan auditor."),
     )
     region_code = StringField(
-        _l("Kode desa (untuk operator desa)"), validators=[Optional(), Length(max=13)]
+        _l("Kode desa (untuk operator desa)"), validators=[Optional(), Length(max=13)],
+        description=_l("Untuk verifikator/pejabat, kode kecamatan atau desa membatasi "
+                       "permohonan yang dilihatnya (kantor kecamatan)."),
     )
     job_title = StringField(
         _l("Jabatan (dicetak di bawah tanda tangan)"),
@@ -128,9 +131,11 @@ class StaffUserForm(FlaskForm):
 
 class GrantRoleForm(FlaskForm):
     role = SelectField(_l("Peran"), choices=role_choices())
-    agency = SelectField(_l("OPD"), choices=agency_choices())
+    agency = SelectField(_l("OPD"), choices=[])
     region_code = StringField(
-        _l("Kode desa (untuk operator desa)"), validators=[Optional(), Length(max=13)]
+        _l("Kode desa (untuk operator desa)"), validators=[Optional(), Length(max=13)],
+        description=_l("Untuk verifikator/pejabat, kode kecamatan atau desa membatasi "
+                       "permohonan yang dilihatnya (kantor kecamatan)."),
     )
 
 
@@ -156,3 +161,20 @@ class RegisterImportForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """CSRF only (revoke buttons)."""
+
+
+class AgencyForm(FlaskForm):
+    code = StringField(
+        _l("Kode OPD"),
+        validators=[DataRequired(_l("Kode OPD wajib diisi.")), Length(max=20)],
+        description=_l("Huruf kapital, angka, atau garis bawah, misalnya DPRKPP."),
+    )
+    name = StringField(
+        _l("Nama OPD"), validators=[DataRequired(_l("Nama OPD wajib diisi.")), Length(max=200)]
+    )
+
+
+class RenameAgencyForm(FlaskForm):
+    name = StringField(
+        _l("Nama baru"), validators=[DataRequired(_l("Nama OPD wajib diisi.")), Length(max=200)]
+    )

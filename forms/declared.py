@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.widgets import DateInput
 
@@ -86,13 +87,19 @@ def shown_attrs(spec: FormField) -> dict[str, str]:
     return {"data-shown-when": spec.shown_when.field, "data-shown-values": json.dumps(values)}
 
 
-def build_form_class(declaration: Form, *, desa_choices: Any = None) -> type[DeclaredForm]:
-    """A FlaskForm class for ``declaration`` (build it per request: labels follow the locale)."""
+def build_form_class(
+    declaration: Form, *, desa_choices: Any = None, base: type[FlaskForm] | None = None
+) -> type[DeclaredForm]:
+    """A FlaskForm class for ``declaration`` (build it per request: labels follow the locale).
+
+    ``base`` adds fixed fields before the declared ones (an organisation's common fields).
+    """
     lang = page_lang()
     attrs: dict[str, Any] = {"declaration": declaration}
     for spec in declaration.fields:
         attrs[spec.key] = _field(spec, lang, desa_choices)
-    return type("DeclaredApplicationForm", (DeclaredForm,), attrs)
+    bases = (DeclaredForm,) if base is None else (DeclaredForm, base)
+    return type("DeclaredApplicationForm", bases, attrs)
 
 
 def _field(spec: FormField, lang: str, desa_choices: Any) -> Field:

@@ -11,24 +11,19 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
     TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from forms.i18n import LocalizedForm as FlaskForm
 from forms.validators import (
-    NIB,
     NIK,
-    NPSN,
     NPWP,
-    NSPP,
     BankAccountNumber,
-    CooperativeNumber,
     MobilePhone,
 )
 
@@ -51,7 +46,7 @@ def _desa_field(label=None) -> SelectField:
 
 
 class OrganizationForm(FlaskForm):
-    """Fields every kind of organization has; subclasses add kind-specific identifiers."""
+    """Fields every kind of organization has; its declared fields follow (forms.declared)."""
 
     name = StringField(_l("Nama lembaga"), validators=[
         DataRequired(_l("Nama lembaga wajib diisi.")), Length(min=3, max=200)])
@@ -69,47 +64,6 @@ class OrganizationForm(FlaskForm):
                        render_kw={"inputmode": "numeric"})
     founded_on = DateField(_l("Tanggal berdiri"), validators=[Optional()])
     active = BooleanField(_l("Lembaga masih aktif berkegiatan"), default=True)
-
-
-class PesantrenForm(OrganizationForm):
-    pesantren_type = SelectField(_l("Tipe pesantren"), choices=[
-        ("", _l("— pilih —")), ("salafi", _l("Salafi")),
-        ("pengembangan_salafi", _l("Pengembangan salafi")), ("modern", _l("Modern (khalafi)")),
-        ("terpadu", _l("Terpadu")),
-    ], validators=[DataRequired(_l("Pilih tipe pesantren."))])
-    nspp = StringField(_l("NSPP"), validators=[DataRequired(_l("NSPP wajib diisi.")), NSPP()],
-                       description=_l("Nomor Statistik Pondok Pesantren, 12 digit, dari piagam "
-                                      "Kemenag."), render_kw={"inputmode": "numeric"})
-    resident_santri = IntegerField(_l("Jumlah santri mukim"), validators=[
-        Optional(), NumberRange(min=0, max=20000, message=_l("Isi angka 0 sampai 20.000."))])
-
-
-class KoperasiForm(OrganizationForm):
-    ahu_number = StringField(_l("Nomor badan hukum (AHU)"), validators=[
-        DataRequired(_l("Nomor badan hukum wajib diisi.")), CooperativeNumber()],
-        description=_l("Contoh: AHU-0001234.AH.01.26.TAHUN 2020"))
-    nib = StringField(_l("NIB"), validators=[Optional(), NIB()],
-                      render_kw={"inputmode": "numeric"})
-    rat_last_year = IntegerField(_l("Tahun buku RAT terakhir"), validators=[
-        Optional(), NumberRange(min=1990, max=2100, message=_l("Isi tahun, misalnya 2025."))])
-
-
-class KelompokUsahaForm(OrganizationForm):
-    nib = StringField(_l("NIB"), validators=[Optional(), NIB()],
-                      render_kw={"inputmode": "numeric"})
-
-
-class SekolahForm(OrganizationForm):
-    npsn = StringField(_l("NPSN"), validators=[DataRequired(_l("NPSN wajib diisi.")), NPSN()],
-                       render_kw={"inputmode": "numeric"})
-
-
-ORGANIZATION_FORMS: dict[str, type[OrganizationForm]] = {
-    "pesantren": PesantrenForm,
-    "koperasi": KoperasiForm,
-    "kelompok_usaha": KelompokUsahaForm,
-    "sekolah": SekolahForm,
-}
 
 
 class BankAccountForm(FlaskForm):

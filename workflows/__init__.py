@@ -4,7 +4,8 @@ Knows nothing about Flask or SQLAlchemy; see ``workflows/README.md``.
 """
 
 from . import guards as _builtin_guards  # noqa: F401  (registers the built-in guards)
-from .constants import AGENCY_CODES, ROLES
+from ._reader import AGENCY as AGENCY_CODE_PATTERN
+from .constants import ROLES
 from .context import Actor, TransitionContext
 from .engine import (
     Plan,
@@ -31,7 +32,7 @@ from .registry import EFFECTS, GUARDS, guard
 from .rules import RuleResult, eligibility_ok, evaluate_rules
 
 __all__ = [
-    "AGENCY_CODES",
+    "AGENCY_CODE_PATTERN",
     "DEFINITIONS_DIR",
     "EFFECTS",
     "FACT_LABELS",

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-AGENCY_CODES = frozenset(
-    {"BAPPEDA", "KEMENAG", "KESRA", "DISDIK", "DISKOPUM", "BPKAD", "INSPEKTORAT"}
-)
 ROLES = frozenset(
     {
         "applicant",
@@ -22,7 +19,6 @@ OPERATOR_ROLES = frozenset({"village_operator", "school_operator"})
 # Roles that act at agency stages, always at the stage's agency.
 AGENCY_ROLES = frozenset({"reviewer", "approver", "finance"})
 
-APPLICANT_KINDS = frozenset({"pesantren", "koperasi", "kelompok_usaha", "sekolah", "perorangan"})
 MECHANISMS = frozenset(
     {"grant_tranches", "incentive_instalments", "scholarship", "revolving_loan", "in_kind"}
 )

@@ -49,13 +49,10 @@ def load_definition(
     return definition
 
 
-def load_definitions(
+def read_definitions(
     directory: str | Path = DEFINITIONS_DIR, *, known_agencies: Collection[str] | None = None
-) -> dict[str, ProgramDefinition]:
-    """Load every ``*.yaml`` in ``directory``, keyed by program key.
-
-    Raises one DefinitionError carrying the problems of all files together.
-    """
+) -> tuple[dict[str, ProgramDefinition], list[Problem]]:
+    """The valid ``*.yaml`` definitions in ``directory`` by key, and every file's problems."""
     problems: list[Problem] = []
     loaded: dict[str, ProgramDefinition] = {}
     for path in sorted(Path(directory).glob("*.yaml")):
@@ -63,6 +60,17 @@ def load_definitions(
         problems.extend(found)
         if definition is not None:
             loaded[definition.key] = definition
+    return loaded, problems
+
+
+def load_definitions(
+    directory: str | Path = DEFINITIONS_DIR, *, known_agencies: Collection[str] | None = None
+) -> dict[str, ProgramDefinition]:
+    """Load every ``*.yaml`` in ``directory``, keyed by program key.
+
+    Raises one DefinitionError carrying the problems of all files together.
+    """
+    loaded, problems = read_definitions(directory, known_agencies=known_agencies)
     if problems:
         raise DefinitionError(problems)
     return loaded

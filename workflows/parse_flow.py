@@ -8,6 +8,7 @@ from typing import Any
 from . import constants as c
 from ._reader import AGENCY, Reader, join
 from .model import Choice, DocumentRequirement, FieldSpec, Stage, Transition, Withdrawal
+from .parse_kind import kind_keys
 
 # --- documents --------------------------------------------------------------------------------
 
@@ -45,7 +46,7 @@ def _document(r: Reader, value: Any, path: str) -> DocumentRequirement | None:
     kinds = r.names(
         data.get("applicant_kinds"),
         join(path, "applicant_kinds"),
-        allowed=c.APPLICANT_KINDS,
+        allowed=kind_keys(),
         what="applicant kind",
     )
     max_files = r.integer(data.get("max_files", 1), join(path, "max_files"), minimum=1, maximum=20)

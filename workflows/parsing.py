@@ -21,6 +21,7 @@ from .parse_agreements import parse_agreements
 from .parse_flow import parse_documents, parse_stages, parse_transitions, parse_withdrawal
 from .parse_form import parse_form
 from .parse_history import parse_groups, parse_once_per
+from .parse_kind import kind_keys
 from .parse_money import parse_amount, parse_budget, parse_funding, parse_quota
 from .parse_nomination import check_nomination, parse_nomination
 from .parse_rules import parse_rules
@@ -77,7 +78,7 @@ def build(r: Reader, data: Any, known_agencies: Collection[str] | None) -> Progr
         applicant_kinds=r.names(
             top.get("applicant_kinds"),
             "applicant_kinds",
-            allowed=c.APPLICANT_KINDS,
+            allowed=kind_keys(),
             what="applicant kind",
             required=True,
         ),

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from app.accounts import operations as ops
 from app.accounts import passwords
-from app.accounts.roles import AGENCY_ROLES, ROLES
+from app.accounts.roles import ROLES
 from app.config import HASH_PARAMS_FILE
 from app.extensions import db
 
@@ -19,7 +19,8 @@ from app.extensions import db
 @click.option("--name", "full_name", required=True)
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--agency", "agency_code", default=None, help="OPD code, e.g. BAPPEDA")
-@click.option("--desa", "region_code", default=None, help="desa code for village operators")
+@click.option("--desa", "--region", "region_code", default=None,
+              help="desa code (village operators), or a kecamatan/desa narrowing a reviewer")
 @click.password_option("--password", help="asked for when not given")
 @with_appcontext
 def create_user(
@@ -31,8 +32,6 @@ def create_user(
     password: str,
 ) -> None:
     """Create a staff account (or add a role to an existing one)."""
-    if role in AGENCY_ROLES and not agency_code:
-        raise click.UsageError(f"role {role} needs --agency")
     try:
         user = ops.create_staff_user(
             email=email,

@@ -80,18 +80,13 @@ class User(db.Model):
 
 
 class RoleAssignment(db.Model):
-    """A role held by a user, scoped to an agency (staff) or a village/school (operators)."""
+    """A role held by a user, where its declared scope says (``app/accounts/data/scopes.yaml``):
+    at an agency (staff, optionally narrowed to a kecamatan or desa office) or a desa/school
+    (operators). ``accounts.operations.grant_role`` enforces the declaration."""
 
     __tablename__ = "role_assignments"
     __table_args__ = (
         sa.CheckConstraint(f"role IN {ROLES!r}", name="role_known"),
-        sa.CheckConstraint(
-            f"role NOT IN {AGENCY_ROLES!r} OR agency_id IS NOT NULL", name="staff_role_has_agency"
-        ),
-        sa.CheckConstraint(
-            "role != 'village_operator' OR region_code IS NOT NULL",
-            name="village_operator_has_desa",
-        ),
         sa.UniqueConstraint("user_id", "role", "agency_id", "region_code", "school_npsn"),
     )
 

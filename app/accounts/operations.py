@@ -7,7 +7,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from app.accounts import sessions
+from app.accounts import scopes, sessions
 from app.accounts.models import RoleAssignment, User
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.accounts.roles import APPLICANT
@@ -17,6 +17,7 @@ from app.common.errors import Refusal
 from app.common.pii import fingerprint
 from app.db import utcnow
 from app.extensions import db
+from app.regions.models import Region
 
 RESET_SALT = "sibantu-password-reset"
 
@@ -83,6 +84,13 @@ def grant_role(
     agency = agency_by_code(agency_code) if agency_code else None
     if agency_code and agency is None:
         raise AccountError(_l("OPD dengan kode %(code)s tidak dikenal.", code=agency_code))
+    region = db.session.get(Region, region_code) if region_code else None
+    if region_code and region is None:
+        raise AccountError(_l("Kode wilayah tidak dikenal."))
+    problem = scopes.assignment_problem(role, agency_code=agency_code, region_code=region_code,
+                                        region_level=region.level if region else None)
+    if problem is not None:  # the declared scopes (app/accounts/data/scopes.yaml)
+        raise AccountError(problem)
     for existing in user.roles:
         if (existing.role, existing.agency_id, existing.region_code) == (
             role,

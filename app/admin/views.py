@@ -8,9 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts import operations as accounts
+from app.accounts import scopes
 from app.accounts.models import RoleAssignment, User
-from app.accounts.roles import AGENCY_ROLES, APPLICANT
+from app.accounts.roles import APPLICANT
 from app.admin import operations as ops
+from app.agencies.operations import all_agencies
 from app.common.web import get_or_404, require
 from app.extensions import db
 from app.programs.models import Program, ProgramBudget, RegionQuota
@@ -28,6 +30,7 @@ from forms.admin import (
     QuotaForm,
     RegisterImportForm,
     StaffUserForm,
+    agency_choices,
 )
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -189,7 +192,7 @@ def _users_page(form: StaffUserForm | None = None, status: int = 200):
     return render_template(
         "admin/users.html",
         users=users,
-        form=form or StaffUserForm(formdata=None),
+        form=_with_agencies(form or StaffUserForm(formdata=None)),
         next_url=next_url,
     ), status
 
@@ -200,20 +203,25 @@ def users():
     return _users_page()
 
 
+def _with_agencies(form):
+    form.agency.choices = agency_choices(all_agencies())
+    return form
+
+
 def _role_problem(role: str, agency: str | None, region: str | None) -> str | None:
-    if role in AGENCY_ROLES and not agency:
-        return _("Peran ini wajib dikaitkan dengan OPD.")
-    if role == "village_operator" and not region:
-        return _("Operator desa wajib memiliki kode desa.")
-    if region and db.session.get(Region, region) is None:
+    """The declared scopes' refusal (app/accounts/data/scopes.yaml), for the form."""
+    found = db.session.get(Region, region) if region else None
+    if region and found is None:
         return _("Kode desa tidak dikenal.")
-    return None
+    problem = scopes.assignment_problem(role, agency_code=agency, region_code=region,
+                                        region_level=found.level if found else None)
+    return None if problem is None else str(problem)
 
 
 @bp.route("/pengguna", methods=["POST"])
 @for_roles("admin")
 def create_user():
-    form = StaffUserForm()
+    form = _with_agencies(StaffUserForm())
     if not form.validate():
         return _users_page(form, 422)
     agency, region = form.agency.data or None, (form.region_code.data or "").strip() or None
@@ -246,7 +254,7 @@ def _user_page(user: User, form: GrantRoleForm | None = None, status: int = 200)
     return render_template(
         "admin/user.html",
         user=user,
-        form=form or GrantRoleForm(formdata=None),
+        form=_with_agencies(form or GrantRoleForm(formdata=None)),
         revoke_form=EmptyForm(),
     ), status
 
@@ -261,7 +269,7 @@ def user(user_id: int):
 @for_roles("admin")
 def grant(user_id: int):
     user = get_or_404(db.session.get(User, user_id))
-    form = GrantRoleForm()
+    form = _with_agencies(GrantRoleForm())
     if not form.validate():
         return _user_page(user, form, 422)
     agency, region = form.agency.data or None, (form.region_code.data or "").strip() or None

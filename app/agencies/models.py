@@ -5,19 +5,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 
-#: The agencies SIBANTU knows by code; names are loaded by ``flask demo-data`` / migrations.
-AGENCIES: dict[str, str] = {
-    "BAPPEDA": "Badan Perencanaan Pembangunan Daerah",
-    "KEMENAG": "Kantor Kementerian Agama Kabupaten Tangerang",
-    "KESRA": "Sekretariat Daerah — Bagian Kesejahteraan Rakyat",
-    "DISDIK": "Dinas Pendidikan",
-    "DISKOPUM": "Dinas Koperasi dan Usaha Mikro",
-    "BPKAD": "Badan Pengelolaan Keuangan dan Aset Daerah",
-    "INSPEKTORAT": "Inspektorat Daerah",
-}
-
 
 class Agency(db.Model):
+    """A regional agency (OPD). Rows are data: seeded from ``data/agencies.csv``, added and
+    renamed with ``flask agencies`` or the admin page."""
+
     __tablename__ = "agencies"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,6 +15,7 @@ Each rule is written once here; the portal, the staff workspace and the API all 
 
 from __future__ import annotations
 
+from app.accounts import scopes
 from app.accounts.models import User
 from app.accounts.roles import (
     ADMIN,
@@ -52,7 +53,13 @@ def program_agencies(application: Application) -> set[str]:
 
 
 def is_agency_staff_of(user: User, application: Application) -> bool:
-    return bool(user.agency_codes(*STAFF_READ_ROLES) & program_agencies(application))
+    """Holds a reading role at an agency of the program, within its declared narrowing (a
+    kecamatan office sees its kecamatan's applications only: ``app/accounts/scopes.py``)."""
+    agencies = program_agencies(application)
+    return any(
+        r.role in STAFF_READ_ROLES and r.agency_code in agencies and scopes.within(r, application)
+        for r in user.roles
+    )
 
 
 def can_view_application(user: User, application: Application) -> bool:
@@ -122,11 +129,22 @@ def work_scopes(user: User) -> list[tuple[int, str]]:
     return sorted(pairs)
 
 
+def work_limits(user: User, agency_id: int, role: str) -> list[tuple[str, str]]:
+    """The declared narrowing of the user's (agency, role) work: empty when not narrowed."""
+    held = [r for r in user.roles if (r.agency_id, r.role) == (agency_id, role)]
+    narrowed = [scopes.limits(r) for r in held]
+    return [] if any(not pairs for pairs in narrowed) else [p for ps in narrowed for p in ps]
+
+
 def can_work_task(user: User, task: StageTask | None) -> bool:
-    """The user holds the task's role at the task's agency (and it is still open)."""
+    """The user holds the task's role at the task's agency, within its narrowing (and the task
+    is still open)."""
     if task is None or task.completed_dt is not None or task.agency_id is None:
         return False
-    return (task.agency_id, task.role) in work_scopes(user)
+    if (task.agency_id, task.role) not in work_scopes(user):
+        return False
+    pairs = work_limits(user, task.agency_id, task.role)
+    return not pairs or any(getattr(task.application, c) == v for c, v in pairs)
 
 
 def can_act_as_applicant(user: User, application: Application) -> bool:

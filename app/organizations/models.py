@@ -7,36 +7,23 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common import pii
-from app.common.identifiers import N_, holder_name_matches
+from app.common.identifiers import holder_name_matches
 from app.db import JSONType, utcnow
 from app.extensions import db
 
-ORG_KINDS = ("pesantren", "koperasi", "kelompok_usaha", "sekolah")
-ORG_KIND_LABELS = {  # Indonesian msgids, translated where shown
-    "pesantren": N_("Pondok pesantren"),
-    "koperasi": N_("Koperasi"),
-    "kelompok_usaha": N_("Kelompok usaha mikro"),
-    "sekolah": N_("Sekolah"),
-}
-PESANTREN_TYPES = ("salafi", "pengembangan_salafi", "modern", "terpadu")
 BANK_ACCOUNT_STATUSES = ("unconfirmed", "confirmed", "failed")
 
 
 class Organization(db.Model):
+    """An applicant organisation. Its kind is data (``workflows/kinds/*.yaml``): the columns are
+    what every organisation has plus the shipped kinds' identifiers; a kind's other declared
+    fields live in ``profile``. The profile operations enforce each kind's declaration."""
+
     __tablename__ = "organizations"
-    __table_args__ = (
-        sa.CheckConstraint(f"kind IN {ORG_KINDS!r}", name="kind_known"),
-        sa.CheckConstraint(
-            f"pesantren_type IS NULL OR pesantren_type IN {PESANTREN_TYPES!r}",
-            name="pesantren_type_known",
-        ),
-        sa.CheckConstraint("kind != 'pesantren' OR nspp IS NOT NULL", name="pesantren_has_nspp"),
-        sa.CheckConstraint("kind != 'sekolah' OR npsn IS NOT NULL", name="school_has_npsn"),
-        sa.CheckConstraint("kind != 'koperasi' OR ahu_number IS NOT NULL", name="koperasi_has_ahu"),
-    )
+    __table_args__ = (sa.CheckConstraint("kind <> ''", name="kind_named"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(sa.String(20))
+    kind: Mapped[str] = mapped_column(sa.String(40))
     name: Mapped[str] = mapped_column(sa.String(200))
     pesantren_type: Mapped[str | None] = mapped_column(sa.String(30), default=None)
     nspp: Mapped[str | None] = mapped_column(sa.String(12), unique=True, default=None)

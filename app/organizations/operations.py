@@ -13,8 +13,11 @@ from app.common import pii
 from app.common.errors import Refusal
 from app.extensions import db
 from app.organizations.models import BankAccount, Membership, Organization, Person
+from workflows.parse_kind import ApplicantKind, known_kinds
 
-#: Organization columns a profile form may set (identifiers arrive already normalised).
+#: Organization columns a profile form may set (identifiers arrive already normalised). A kind's
+#: declared field with one of these names fills the column; any other goes into ``profile``
+#: (read by eligibility rules as ``org.<name>``).
 ORG_FIELDS = (
     "name", "pesantren_type", "nspp", "npsn", "nib", "npwp", "ahu_number", "rat_last_year",
     "founded_on", "active", "address", "desa_code", "phone", "email", "leader_name",
@@ -24,8 +27,6 @@ PERSON_FIELDS = (
     "full_name", "birth_date", "gender", "phone", "npwp", "desa_code", "address",
     "is_civil_servant", "has_fixed_income", "teaching_since",
 )
-#: Facts kept in ``Organization.profile`` (read by eligibility rules as ``org.<name>``).
-PROFILE_FACTS = ("resident_santri",)
 
 
 class ProfileError(Refusal):
@@ -58,19 +59,52 @@ def _check_unique(org: Organization | None, values: dict[str, Any]) -> None:
             raise ProfileError(message, column)
 
 
-def _apply_org(org: Organization, values: dict[str, Any]) -> None:
+def organization_kind(key: str) -> ApplicantKind:
+    """The declared kind ``key`` held by organisations, or a refusal."""
+    kind = known_kinds().get(key)
+    if kind is None or not kind.is_organization:
+        raise ProfileError(_l("Jenis lembaga %(kind)s tidak dikenal.", kind=key), "name")
+    return kind
+
+
+def profile_fields(kind: ApplicantKind) -> tuple[str, ...]:
+    """The declared fields of ``kind`` kept in ``Organization.profile`` (not columns)."""
+    return tuple(f.key for f in kind.form.fields if f.key not in ORG_FIELDS)
+
+
+def profile_values(org: Organization) -> dict[str, Any]:
+    """The current values of ``org``'s declared kind fields, by field key."""
+    kind = organization_kind(org.kind)
+    return {
+        f.key: getattr(org, f.key) if f.key in ORG_FIELDS else (org.profile or {}).get(f.key)
+        for f in kind.form.fields
+    }
+
+
+def _check_required(kind: ApplicantKind, values: dict[str, Any]) -> None:
+    """What the database's per-kind CHECKs used to hold, now from the kind's declaration."""
+    for spec in kind.form.fields:
+        shown = spec.shown_when is None or spec.shown_when.holds(values)
+        if spec.required and shown and values.get(spec.key) in (None, ""):
+            raise ProfileError(_l("%(label)s wajib diisi.", label=spec.label.id), spec.key)
+
+
+def _apply_org(org: Organization, kind: ApplicantKind, values: dict[str, Any]) -> None:
     for name in ORG_FIELDS:
         if name in values:
             setattr(org, name, values[name] if values[name] != "" else None)
-    facts = {k: values[k] for k in PROFILE_FACTS if k in values and values[k] is not None}
-    org.profile = {**(org.profile or {}), **facts}
+    facts = {k: values[k] for k in profile_fields(kind) if k in values}
+    merged = {**(org.profile or {}), **facts}
+    org.profile = {k: v for k, v in merged.items() if v not in (None, "")}
 
 
 def create_organization(user: User, kind: str, values: dict[str, Any]) -> Organization:
     """A new organization profile with ``user`` as its owner."""
+    declared = organization_kind(kind)
+    _check_required(declared, values)
     _check_unique(None, values)
     org = Organization(kind=kind, name=values["name"])
-    _apply_org(org, values)
+    _apply_org(org, declared, values)
     db.session.add(org)
     db.session.flush()
     db.session.add(Membership(user_id=user.id, organization_id=org.id, role="owner"))
@@ -81,12 +115,15 @@ def create_organization(user: User, kind: str, values: dict[str, Any]) -> Organi
 
 
 def update_organization(org: Organization, user: User, values: dict[str, Any]) -> Organization:
+    declared = organization_kind(org.kind)
+    _check_required(declared, {**profile_values(org), **values})
     _check_unique(org, values)
-    _apply_org(org, values)
+    _apply_org(org, declared, values)
     db.session.flush()
     record("organization.updated", actor=user, actor_role="applicant",
            object_type="organization", object_id=org.id,
-           summary={"fields": sorted(k for k in values if k in ORG_FIELDS + PROFILE_FACTS)})
+           summary={"fields": sorted(k for k in values
+                                     if k in ORG_FIELDS + profile_fields(declared))})
     return org
 
 

@@ -10,29 +10,50 @@ from app.common.identifiers import mask_nik
 from app.common.web import get_or_404, require, safe_next
 from app.extensions import db
 from app.organizations import operations
-from app.organizations.models import ORG_KIND_LABELS, ORG_KINDS, Organization, Person
+from app.organizations.models import Organization, Person
 from app.organizations.permissions import can_edit_organization
 from app.portal.blueprint import bp, desa_choices
+from app.programs.registry import registry
 from app.registers import checks
-from forms.portal import ORGANIZATION_FORMS, BankAccountForm, PersonForm, as_yes_no, yes_no
+from forms.declared import build_form_class, initial_data, page_lang
+from forms.portal import BankAccountForm, OrganizationForm, PersonForm, as_yes_no, yes_no
+from workflows.parse_kind import ApplicantKind
 
-KIND_LABELS = ORG_KIND_LABELS
+
+def _kind_or_none(key: str | None) -> ApplicantKind | None:
+    kind = registry().kind(key or "")
+    return kind if kind is not None and kind.is_organization else None
 
 
-def _org_form(kind: str, obj: Organization | None = None):
-    form_class = ORGANIZATION_FORMS[kind]
+def _kind_label(kind: ApplicantKind) -> str:
+    return getattr(kind.name, page_lang())
+
+
+def _org_form(kind: ApplicantKind, obj: Organization | None = None):
+    """The common organisation fields, then the kind's declared fields (one builder)."""
+    desa = desa_choices(_("— pilih desa/kelurahan —"))
+    form_class = build_form_class(kind.form, desa_choices=desa, base=OrganizationForm)
     data = None
     if obj is not None:
-        data = {name: getattr(obj, name) for name in operations.ORG_FIELDS if hasattr(obj, name)}
-        data.update({k: (obj.profile or {}).get(k) for k in operations.PROFILE_FACTS})
+        data = {name: getattr(obj, name) for name in operations.ORG_FIELDS
+                if kind.form.field(name) is None}
+        data.update(initial_data(kind.form, operations.profile_values(obj)))
     form = form_class(data=data)
-    form.desa_code.choices = desa_choices(_("— pilih desa/kelurahan —"))
+    form.desa_code.choices = desa
     return form
 
 
 def _values(form) -> dict:
     return {field.name: field.data for field in form
             if field.type not in ("CSRFTokenField", "SubmitField", "HiddenField")}
+
+
+def _org_values(form) -> dict:
+    """Common fields as WTForms read them; declared ones as ``validate_answers`` cleaned them."""
+    values = _values(form)
+    answers = form.checked.answers if form.checked else {}
+    values.update({spec.key: answers.get(spec.key) for spec in form.declaration.fields})
+    return values
 
 
 def _next_url(default: str) -> str:
@@ -42,14 +63,15 @@ def _next_url(default: str) -> str:
 @bp.route("/lembaga/baru", methods=["GET", "POST"])
 @login_required
 def organization_new():
-    kind = request.values.get("jenis")
-    if kind not in ORG_KINDS:
-        return render_template("portal/organization_kind.html", kinds=KIND_LABELS,
+    kind = _kind_or_none(request.values.get("jenis"))
+    if kind is None:
+        kinds = {k.key: _kind_label(k) for k in registry().kinds().values() if k.is_organization}
+        return render_template("portal/organization_kind.html", kinds=kinds,
                                next=request.values.get("next"))
     form = _org_form(kind)
     if form.validate_on_submit():
         try:
-            org = operations.create_organization(current_user, kind, _values(form))
+            org = operations.create_organization(current_user, kind.key, _org_values(form))
         except operations.ProfileError as refused:
             form[refused.field or "name"].errors.append(refused.message)
         else:
@@ -57,8 +79,8 @@ def organization_new():
             flash(_("Profil lembaga tersimpan. Tambahkan rekening atas nama lembaga."), "success")
             return redirect(url_for("portal.organization_edit", org_id=org.id,
                                     next=request.values.get("next")) + "#rekening")
-    return render_template("portal/organization_form.html", form=form, kind=kind,
-                           kind_label=KIND_LABELS[kind], organization=None,
+    return render_template("portal/organization_form.html", form=form, kind=kind.key,
+                           kind_label=_kind_label(kind), organization=None,
                            next=request.values.get("next")), 422 if form.errors else 200
 
 
@@ -68,10 +90,19 @@ def _org_or_404(org_id: int) -> Organization:
     return org
 
 
+def _org_kind_or_404(org: Organization) -> ApplicantKind:
+    """An organisation whose kind's file was removed cannot be edited (never a 500)."""
+    kind = _kind_or_none(org.kind)
+    if kind is None:
+        abort(404)
+    return kind
+
+
 def _org_page(org: Organization, form=None, bank_form=None, status: int = 200):
+    kind = _org_kind_or_404(org)
     return render_template(
         "portal/organization_form.html", organization=org, kind=org.kind,
-        kind_label=KIND_LABELS[org.kind], form=form or _org_form(org.kind, org),
+        kind_label=_kind_label(kind), form=form or _org_form(kind, org),
         bank_form=bank_form or BankAccountForm(formdata=None),
         account=operations.current_account(organization=org),
         next=request.values.get("next")), status
@@ -81,10 +112,10 @@ def _org_page(org: Organization, form=None, bank_form=None, status: int = 200):
 @login_required
 def organization_edit(org_id: int):
     org = _org_or_404(org_id)
-    form = _org_form(org.kind, org)
+    form = _org_form(_org_kind_or_404(org), org)
     if form.validate_on_submit():
         try:
-            operations.update_organization(org, current_user, _values(form))
+            operations.update_organization(org, current_user, _org_values(form))
         except operations.ProfileError as refused:
             form[refused.field or "name"].errors.append(refused.message)
         else:

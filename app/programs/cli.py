@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.agencies.models import AGENCIES
+from app.agencies.seed import seed_agencies
 from app.extensions import db
 from app.programs import operations as ops
 from app.programs.registry import registry
@@ -25,8 +25,11 @@ def validate(files: tuple[Path, ...], no_db: bool) -> None:
     """Validate definition files (by default the shipped ones and every PROGRAMS_DIR file),
     forms included, also against live applications."""
     use_db = not no_db and _database_ready()
-    known = None if use_db else set(AGENCIES)  # with a database, its agencies table decides
+    known = None if use_db else set(seed_agencies())  # with a database, its table decides
     definitions, failed = [], False
+    for problem in registry().kind_problems:
+        click.echo(str(problem), err=True)
+        failed = True
     for path in files or _definition_files():
         try:
             definitions.append(load_definition(path, known_agencies=known))

@@ -15,10 +15,10 @@ from flask_babel import gettext as _
 
 from app.accounts.roles import ROLE_LABELS
 from app.common.identifiers import N_
-from app.organizations.models import ORG_KIND_LABELS
 from app.programs.registry import registry
 from app.regions.reference import areas
 from workflows.facts import FACT_LABELS
+from workflows.parse_kind import known_kinds
 
 #: audit event kinds (the part before the dot) in Indonesian; the full name stays in <code>
 EVENT_KINDS = {
@@ -105,7 +105,9 @@ def role_label(role: str | None) -> str:
 
 
 def org_kind_label(kind: str | None) -> str:
-    return _(ORG_KIND_LABELS[kind]) if kind in ORG_KIND_LABELS else readable(kind)
+    """An applicant kind's declared name (``workflows/kinds/``) in the page's language."""
+    declared = known_kinds().get(kind or "")
+    return localized(declared.name) if declared is not None else readable(kind)
 
 
 def region_label(code: str | None) -> str:

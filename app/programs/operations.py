@@ -114,3 +114,14 @@ def _ensure_budgets(defn: ProgramDefinition) -> None:
             db.session.add(
                 ProgramBudget(program_key=defn.key, fiscal_year=int(year), ceiling=ceiling)
             )
+
+
+def sync_programs_naming(agency_code: str, definitions: list[ProgramDefinition]) -> list[str]:
+    """Record the programs that were waiting for ``agency_code`` (just added) and now may be."""
+    synced = []
+    for defn in definitions:
+        named = set(defn.agencies) | {s.agency for s in defn.stages if s.agency}
+        if agency_code in named and not _has_snapshot(defn) and not conflicts(defn):
+            sync_program(defn)
+            synced.append(defn.key)
+    return synced

@@ -6,6 +6,8 @@ the snapshot of the (key, version) it pinned, even after the file has moved on.
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,8 +16,16 @@ from flask import Flask, current_app
 from app.extensions import db
 from app.programs.forms import bind_normalizers, declared_form
 from app.programs.models import ProgramVersion
-from workflows import DEFINITIONS_DIR, ProgramDefinition, load_definitions, parse_definition
+from workflows import (
+    DEFINITIONS_DIR,
+    DefinitionError,
+    Problem,
+    ProgramDefinition,
+    parse_definition,
+)
 from workflows.form_model import Form
+from workflows.loading import read_definitions
+from workflows.parse_kind import ApplicantKind, known_kinds, read_kinds, register_kinds
 
 
 class ProgramRegistry:
@@ -23,9 +33,26 @@ class ProgramRegistry:
         self.directories = directories
         self._current: dict[str, ProgramDefinition] = {}
         self._pinned: dict[tuple[str, int], ProgramDefinition] = {}
+        #: Why files were left out (an invalid file is never served; see ``init_app``).
+        self.problems: list[Problem] = []
+        self.kind_problems: list[Problem] = []
+        for directory in directories[1:]:  # the shipped kinds are known from the start
+            kinds, problems = read_kinds(directory / "kinds")
+            register_kinds(kinds)
+            self.kind_problems.extend(problems)
+        self.problems.extend(self.kind_problems)
         for directory in directories:
             # Agencies are data: they are checked against the database at `programs sync`.
-            self._current.update(load_definitions(directory))
+            loaded, problems = read_definitions(directory)
+            self._current.update(loaded)
+            self.problems.extend(problems)
+
+    def kinds(self) -> dict[str, ApplicantKind]:
+        """Every applicant kind: shipped, and from PROGRAMS_DIR/kinds."""
+        return known_kinds()
+
+    def kind(self, key: str) -> ApplicantKind | None:
+        return known_kinds().get(key)
 
     def current(self, key: str) -> ProgramDefinition | None:
         return self._current.get(key)
@@ -57,12 +84,31 @@ class ProgramRegistry:
 
 
 def init_app(app: Flask) -> None:
-    """Load and validate every definition: the app refuses to start on an invalid one."""
+    """Load and validate every definition: the app refuses to start on an invalid one.
+
+    Under the ``flask`` command (``PROGRAMS_STRICT`` false) it starts without the invalid files
+    and says so, so ``flask programs validate`` can list every problem.
+    """
     directories = [Path(DEFINITIONS_DIR)]
     if app.config.get("PROGRAMS_DIR"):
         directories.extend(Path(p) for p in str(app.config["PROGRAMS_DIR"]).split(":") if p)
     bind_normalizers()
-    app.extensions["sibantu.programs"] = ProgramRegistry(directories)
+    programs = ProgramRegistry(directories)
+    if programs.problems:
+        if _strict(app):
+            raise DefinitionError(programs.problems)
+        print(  # noqa: T201  (the CLI's warning before any command runs)
+            f"SIBANTU: {len(programs.problems)} masalah pada definisi program; file yang "
+            "tidak valid diabaikan (lihat `flask programs validate`).",
+            file=sys.stderr,
+        )
+    app.extensions["sibantu.programs"] = programs
+
+
+def _strict(app: Flask) -> bool:
+    if app.config.get("PROGRAMS_STRICT") is not None:
+        return bool(app.config["PROGRAMS_STRICT"])
+    return os.environ.get("FLASK_RUN_FROM_CLI") != "true"
 
 
 def registry() -> ProgramRegistry:

@@ -15,9 +15,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from app.accounts import scopes
 from app.accounts.models import User
 from app.applications.models import Application, ApplicationIdentifier, DuplicateFlag, StageTask
-from app.applications.permissions import work_scopes
+from app.applications.permissions import work_limits, work_scopes
 from app.common import pii
 from app.db import utcnow
 from app.extensions import db
@@ -168,6 +169,9 @@ def scope_query(
         *_task_conditions(filters, user, now),
     )
     app_where = _application_conditions(filters)
+    narrowed = work_limits(user, agency_id, role)
+    if narrowed:  # a kecamatan office's reviewer: its kecamatan only (declared scopes)
+        app_where.append(scopes.sql_within(Application, narrowed))
     if app_where:
         query = query.join(Application, Application.id == StageTask.application_id).where(
             *app_where
@@ -238,16 +242,26 @@ def _load_rows(task_ids: list[int]) -> list[QueueRow]:
 
 def stage_counts(user: User) -> list[tuple[str, int, int]]:
     """(stage, open tasks, overdue tasks) over every scope of the user, busiest first."""
-    scopes = work_scopes(user)
-    if not scopes:
+    pairs = work_scopes(user)
+    if not pairs:
         return []
     now = utcnow()
     rows = db.session.execute(
         sa.select(StageTask.stage, sa.func.count(), sa.func.count().filter(StageTask.due_dt < now))
         .where(
             StageTask.completed_dt.is_(None),
-            sa.or_(*(sa.and_(StageTask.agency_id == a, StageTask.role == r) for a, r in scopes)),
+            sa.or_(*(_pair_condition(user, a, r) for a, r in pairs)),
         )
         .group_by(StageTask.stage)
     ).all()
     return sorted(((s, n, late) for s, n, late in rows), key=lambda r: (-r[1], r[0]))
+
+
+def _pair_condition(user: User, agency_id: int, role: str) -> sa.ColumnElement:
+    """Open tasks of one (agency, role), within the user's declared narrowing of it."""
+    condition = sa.and_(StageTask.agency_id == agency_id, StageTask.role == role)
+    narrowed = work_limits(user, agency_id, role)
+    if not narrowed:
+        return condition
+    in_scope = sa.select(Application.id).where(scopes.sql_within(Application, narrowed))
+    return sa.and_(condition, StageTask.application_id.in_(in_scope))

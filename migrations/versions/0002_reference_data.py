@@ -1,4 +1,5 @@
 """reference data: the 29 kecamatan and 274 desa/kelurahan of Kabupaten Tangerang, and the agencies
+(seeded from app/agencies/data/agencies.csv)
 
 Revision ID: 0002
 Revises: 0001
@@ -16,15 +17,7 @@ branch_labels = None
 depends_on = None
 
 CSV = Path(__file__).resolve().parents[2] / "app" / "regions" / "data" / "wilayah-3603.csv"
-AGENCIES = {
-    "BAPPEDA": "Badan Perencanaan Pembangunan Daerah",
-    "KEMENAG": "Kantor Kementerian Agama Kabupaten Tangerang",
-    "KESRA": "Sekretariat Daerah — Bagian Kesejahteraan Rakyat",
-    "DISDIK": "Dinas Pendidikan",
-    "DISKOPUM": "Dinas Koperasi dan Usaha Mikro",
-    "BPKAD": "Badan Pengelolaan Keuangan dan Aset Daerah",
-    "INSPEKTORAT": "Inspektorat Daerah",
-}
+AGENCIES_CSV = CSV.parents[2] / "agencies" / "data" / "agencies.csv"
 
 regions = sa.table(
     "regions", sa.column("code"), sa.column("level"), sa.column("name"), sa.column("parent_code")
@@ -49,11 +42,18 @@ def upgrade():
             for r in rows
         ],
     )
-    op.bulk_insert(agencies, [{"code": c, "name": n} for c, n in AGENCIES.items()])
+    op.bulk_insert(agencies, _seed_agencies())
 
 
 def downgrade():
-    op.execute(agencies.delete().where(agencies.c.code.in_(list(AGENCIES))))
+    codes = [row["code"] for row in _seed_agencies()]
+    op.execute(agencies.delete().where(agencies.c.code.in_(codes)))
     op.execute(regions.delete().where(regions.c.level.in_(["desa", "kelurahan"])))
     op.execute(regions.delete().where(regions.c.level == "kecamatan"))
     op.execute(regions.delete())
+
+
+def _seed_agencies() -> list[dict[str, str]]:
+    """The regency's agencies as seeded (agencies are data: see app/agencies/seed.py)."""
+    with AGENCIES_CSV.open(newline="", encoding="utf-8") as handle:
+        return [{"code": r["code"], "name": r["name"]} for r in csv.DictReader(handle)]

@@ -40,12 +40,11 @@ SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, data
 #: forms that a view builds through a helper: class -> endpoints (with query string)
 INDIRECT = {
     "forms.admin.EmptyForm": ["admin.revoke"],
-    "forms.portal.OrganizationForm": ["portal.organization_new?jenis=pesantren"],
-    "forms.portal.PesantrenForm": ["portal.organization_new?jenis=pesantren",
-                                   "portal.organization_edit"],
-    "forms.portal.KoperasiForm": ["portal.organization_new?jenis=koperasi"],
-    "forms.portal.KelompokUsahaForm": ["portal.organization_new?jenis=kelompok_usaha"],
-    "forms.portal.SekolahForm": ["portal.organization_new?jenis=sekolah"],
+    "forms.portal.OrganizationForm": ["portal.organization_new?jenis=pesantren",
+                                      "portal.organization_new?jenis=koperasi",
+                                      "portal.organization_new?jenis=kelompok_usaha",
+                                      "portal.organization_new?jenis=sekolah",
+                                      "portal.organization_edit"],
     "forms.portal.PersonForm": ["portal.person_profile"],
     "forms.declared.DeclaredForm": ["portal.form_step@sanitren", "portal.form_step@kembangku",
                                     "portal.form_step@guru_ngaji",

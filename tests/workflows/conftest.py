@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from app.agencies.seed import seed_agencies
 from workflows import (
-    AGENCY_CODES,
     Actor,
     FieldSpec,
     Plan,
@@ -23,6 +23,8 @@ from workflows import (
     load_definitions,
     plan_transition,
 )
+
+AGENCY_CODES = frozenset(seed_agencies())  # the seeded agencies (agencies are data)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

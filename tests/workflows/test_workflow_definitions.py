@@ -7,13 +7,15 @@ from datetime import date
 
 import pytest
 
+from app.agencies.seed import seed_agencies
 from workflows import (
-    AGENCY_CODES,
     DEFINITIONS_DIR,
     ProgramDefinition,
     load_definition,
     parse_definition,
 )
+
+AGENCY_CODES = frozenset(seed_agencies())  # the seeded agencies (agencies are data)
 
 PROGRAMS = ["sanitren", "guru_ngaji", "kembangku", "beasiswa_mbr"]
 

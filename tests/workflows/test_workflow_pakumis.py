@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from app.agencies.seed import seed_agencies
 from workflows import (
-    AGENCY_CODES,
     Actor,
     DefinitionError,
     TransitionContext,
@@ -19,6 +19,8 @@ from workflows import (
     parse_definition,
     plan_transition,
 )
+
+AGENCY_CODES = frozenset(seed_agencies())  # the seeded agencies (agencies are data)
 
 FILE = Path(__file__).parent / "fixtures" / "pakumis.yaml"
 OPERATOR = Actor(user_id=60, roles=frozenset({("village_operator", None)}), nominated=True)

@@ -9,8 +9,11 @@ from typing import Any
 import pytest
 import yaml
 
-from workflows import AGENCY_CODES, DefinitionError, load_definition, load_definitions
+from app.agencies.seed import seed_agencies
+from workflows import DefinitionError, load_definition, load_definitions
 from workflows.yamlio import DuplicateKeyError, StrictLoader
+
+AGENCY_CODES = frozenset(seed_agencies())  # the seeded agencies (agencies are data)
 
 T = {"id": "Teks", "en": "Text"}
 DEADLINE = [{"name": "deadline", "label": T, "type": "date"}]
