@@ -126,8 +126,9 @@ def _step_context(application: Application, step: str) -> dict:
 
 def _program_form(application: Application):
     declaration = registry().form_of(workflow.definition_of(application))
-    form_class = build_form_class(declaration,
-                                  desa_choices=desa_choices(_("— pilih desa/kelurahan —")))
+    asks_desa = any(f.type == "desa" for f in declaration.fields)  # the list costs two queries
+    choices = desa_choices(_("— pilih desa/kelurahan —")) if asks_desa else None
+    form_class = build_form_class(declaration, desa_choices=choices)
     return form_class(data=initial_data(declaration, application.answers or {}))
 
 

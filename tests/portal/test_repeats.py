@@ -100,6 +100,7 @@ def test_double_nomination_lands_on_the_same_draft(client, operator):  # noqa: F
         "address": "Kp. Cangkudu",
         "teaching_since": "2015-07-01",
         "pupil_count": "25",
+        "teaching_place": "TPQ Al-Ikhlas",
         "is_civil_servant": "tidak",
         "has_fixed_income": "tidak",
     }
