@@ -57,7 +57,7 @@ def test_exports_and_who_read_this_person(client, staff):
     kesra.post(f"/staf/permohonan/{guru.id}/nik", data={"csrf_token": TOKEN.search(page).group(1)})
     login(client, staff["auditor"])
     reads = client.get(f"/audit/orang/{guru.person_id}").get_data(as_text=True)
-    assert staff["kesra"].full_name in reads and "nik" in reads
+    assert staff["kesra"].full_name in reads and "NIK lengkap" in reads
     page = client.get("/audit/").get_data(as_text=True)
     token = TOKEN.search(page).group(1)
     response = client.post(
