@@ -128,6 +128,11 @@ def _reset_rate_limits(request):
             prefix = app.config["RATELIMIT_KEY_PREFIX"]
             for key in client.scan_iter(f"LIMITS:LIMITER/{prefix}/*"):
                 client.delete(key)
+            from app.extensions import limiter
+
+            fallback = getattr(limiter, "_fallback_storage", None)
+            if fallback is not None:  # counted in memory while Redis answered too slowly
+                fallback.reset()
         else:
             from app.extensions import limiter
 
