@@ -349,7 +349,9 @@ def test_kembangku_from_registration_to_completion(live_app, browser, tmp_path):
             "kembangku", owner=user, organization=make_koperasi(user)
         )
         applications.update_answers(
-            application, user, {"requested_amount": 66_000_000}, amount_requested=66_000_000
+            application, user,
+            {"requested_amount": 66_000_000, "use_of_funds": "Modal simpan pinjam anggota"},
+            amount_requested=66_000_000,
         )
         db.session.commit()
         attach_for_stage(application, user)
