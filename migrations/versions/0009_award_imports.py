@@ -4,15 +4,15 @@
 become ``awards`` with source ``'import'`` (``app/registers/awards.py``). The downgrade removes
 those imported awards and their import batches, since the older constraint cannot hold them.
 
-Revision ID: 0013
-Revises: 0011
+Revision ID: 0009
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0011"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

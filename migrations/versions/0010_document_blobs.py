@@ -5,15 +5,15 @@ transaction as the ``documents`` row. On PostgreSQL the column is stored EXTERNA
 uncompressed: uploads are PDF/JPEG/PNG, already compressed), so reading a slice with
 ``substr`` fetches only the TOAST chunks it needs and a download streams.
 
-Revision ID: 0008
-Revises: 0013
+Revision ID: 0010
+Revises: 0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0013"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

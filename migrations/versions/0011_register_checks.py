@@ -1,14 +1,14 @@
 """register checks: a pesantren asks Kemenag to check its registration
 
-Revision ID: 0012
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0008"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

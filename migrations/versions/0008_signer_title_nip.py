@@ -1,14 +1,14 @@
 """staff signer's title and NIP, printed under their signature on letters and agreements
 
-Revision ID: 0011
-Revises: 0009
+Revision ID: 0008
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0009"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

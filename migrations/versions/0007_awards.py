@@ -5,14 +5,14 @@
 ``awarded``) count them by date, program or program group, and identifier. Existing approved
 applications (decided, not rejected or withdrawn) are copied in with their recorded identifiers.
 
-Revision ID: 0009
+Revision ID: 0007
 Revises: 0006
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None

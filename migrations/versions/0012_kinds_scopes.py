@@ -11,15 +11,15 @@ and what narrows it is declared in ``app/accounts/data/scopes.yaml`` and enforce
 Downgrading restores the old constraints; it fails while organisations of a kind outside the
 four shipped ones (or one missing an identifier) exist: remove them first.
 
-Revision ID: 0010
-Revises: 0012
+Revision ID: 0012
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0012"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
