@@ -128,11 +128,16 @@ def _reset_rate_limits(request):
             prefix = app.config["RATELIMIT_KEY_PREFIX"]
             for key in client.scan_iter(f"LIMITS:LIMITER/{prefix}/*"):
                 client.delete(key)
+            from limits.storage import MemoryStorage
+
             from app.extensions import limiter
 
-            fallback = getattr(limiter, "_fallback_storage", None)
-            if fallback is not None:  # counted in memory while Redis answered too slowly
-                fallback.reset()
+            # the one limiter is re-initialised by every app a test creates (some in memory),
+            # and counts in memory while Redis answers too slowly: clear those counters too
+            for storage in (getattr(limiter, "_storage", None),
+                            getattr(limiter, "_fallback_storage", None)):
+                if isinstance(storage, MemoryStorage):
+                    storage.reset()
         else:
             from app.extensions import limiter
 
