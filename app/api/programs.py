@@ -53,6 +53,7 @@ class DocumentRequirementOut(Out):
     stage: str | None
     uploaded_by: str
     applicant_kinds: list[str]
+    max_files: int = Field(1, description="how many files of this type may be current at once")
 
 
 class StageOut(Out):
