@@ -196,6 +196,9 @@ def committing_app_context(template_url: str, backend: str, **extra):
     try:
         yield app
     finally:
+        from app.extensions import limiter
+
+        limiter.enabled = True  # one limiter serves every app: one that disabled it hands it back
         with app.app_context():
             db.engine.dispose()
         if backend == "postgresql":
