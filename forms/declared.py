@@ -20,23 +20,10 @@ from wtforms.widgets import DateInput
 from forms.i18n import LocalizedForm
 from forms.portal import YES_NO, as_yes_no
 from workflows.answers import AnswerCheck, validate_answers
-from workflows.form_model import Form, FormField
+from workflows.form_model import IDENTIFIER_TYPES, Form, FormField
 
 INPUT_MODES = {"number": "decimal", "money": "numeric", "phone": "tel"}
-TEXT_INPUTS = {
-    "text",
-    "nik",
-    "kk",
-    "npwp",
-    "nisn",
-    "npsn",
-    "nspp",
-    "nib",
-    "pirt",
-    "phone",
-    "cooperative_number",
-    "bank_account",
-}
+TEXT_INPUTS = frozenset({"text", *IDENTIFIER_TYPES})  # rendered as one-line text inputs
 
 
 class _Required:
