@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -36,21 +35,15 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.common.i18n import localized
 from forms.i18n import LocalizedForm as FlaskForm
 from workflows import FieldSpec, Transition
 
 REASON_MAX = 2000
 TEXT_MAX = 4000
 
-
-def text(value: Any) -> str:
-    """A definition text (``Text`` or ``{id, en}``) in the current language."""
-    lang = g.get("lang", "id")
-    if hasattr(value, "id") and hasattr(value, "en"):
-        return value.en if lang == "en" and value.en else value.id
-    if isinstance(value, dict):
-        return value.get(lang) or value.get("id") or ""
-    return "" if value is None else str(value)
+#: a definition text in the page's language (one home: ``app.common.i18n.localized``)
+text = localized
 
 
 class MoneyField(IntegerField):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.support import NullTranslations
-from flask import Flask, current_app, has_request_context, session
+from flask import Flask, current_app, g, has_request_context, session
 from flask.globals import _cv_app
 from flask_babel import get_translations
 from flask_login import current_user
@@ -82,3 +83,13 @@ def date_id(value: date | datetime | None, *, with_time: bool = False, locale: s
             return format_datetime(local, "d MMM y, HH.mm", locale=locale) + " WIB"
         return format_date(local.date(), "d MMMM y", locale=locale)
     return format_date(value, "d MMMM y", locale=locale)
+
+
+def localized(value: Any) -> str:
+    """A definition text (``Text`` or ``{id, en}``) in the page's language."""
+    lang = g.get("lang", "id")
+    if hasattr(value, "id") and hasattr(value, "en"):
+        return value.en if lang == "en" and value.en else value.id
+    if isinstance(value, dict):
+        return value.get(lang) or value.get("id") or ""
+    return "" if value is None else str(value)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask
 from flask_babel import gettext as _
 
 from app.accounts.roles import ROLE_LABELS
+from app.common.i18n import localized
 from app.common.identifiers import N_
 from app.programs.registry import registry
 from app.regions.reference import areas
@@ -32,14 +33,6 @@ EVENT_KINDS = {
 }
 
 
-def localized(value: Any) -> str:
-    """A definition text (``Text`` or ``{id, en}``) in the page's language."""
-    lang = g.get("lang", "id")
-    if hasattr(value, "id") and hasattr(value, "en"):
-        return value.en if lang == "en" and value.en else value.id
-    if isinstance(value, dict):
-        return value.get(lang) or value.get("id") or ""
-    return "" if value is None else str(value)
 
 
 def readable(key: str | None) -> str:
