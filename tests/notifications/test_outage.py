@@ -101,8 +101,12 @@ def test_requests_succeed_while_redis_is_down_and_mail_follows(stack, tmp_path):
         assert email_statuses(stack.app).get("sent") is None  # nothing left while Redis was down
 
         stack.redis.start()
-        wait_for(lambda: set(email_statuses(stack.app)) == {"sent"}, timeout=180,
-                 interval=0.5, what="every e-mail sent after Redis returned")
+        try:
+            wait_for(lambda: set(email_statuses(stack.app)) == {"sent"}, timeout=180,
+                     interval=0.5, what="every e-mail sent after Redis returned")
+        except AssertionError as late:  # say where the rows stand, for whoever reads the failure
+            raise AssertionError(f"{late}; e-mail rows by status: {email_statuses(stack.app)}; "
+                                 f"worker log (end): {stack.worker.log()[-3000:]}") from None
         sent = email_statuses(stack.app)["sent"]
         assert sent >= len(people)
         keys = [(m["X-SIBANTU-Event"], m["To"]) for m in stack.mailbox.messages]
