@@ -18,6 +18,8 @@ from bench.submit import run_submit
 YEAR = 17_810
 GOAL_MINUTES = 5.0
 OPERATORS = 8
+#: the nomination's required answers (its declared form): a draft without them is refused
+ANSWERS = {"pupil_count": 25, "teaching_place": "TPQ Al-Ikhlas"}
 
 
 def nominations(app, count: int) -> list[tuple[str, list[int]]]:
@@ -42,7 +44,7 @@ def nominations(app, count: int) -> list[tuple[str, list[int]]]:
                                      user=operator)
                 draft = applications.create_draft("guru_ngaji", owner=operator, person=person,
                                                   nominated_by=operator)
-                applications.update_answers(draft, operator, {"pupil_count": 25})
+                applications.update_answers(draft, operator, ANSWERS)
                 db.session.commit()
                 attach_for_stage(draft, operator)
                 ids.append(draft.id)

@@ -32,44 +32,60 @@ LABELS = {
 }
 
 
+#: what a check reads of another application (its row, without the answers and documents:
+#: ``id``, ``number``, ``program_key``, years, ``outcome`` and the party), as a named row
+OTHER_COLUMNS = (Application.id, Application.number, Application.program_key,
+                 Application.fiscal_year, Application.school_year, Application.outcome,
+                 Application.organization_id, Application.person_id)
+Other = sa.Row
+
+
 @dataclass(frozen=True)
 class Finding:
     kind: str
-    other: Application
+    other: Other
     blocking: bool
     note: str
 
 
+#: built once (its cache key is computed once): this application's identifier rows, and the
+#: live applications' rows holding any of the (kind, value) pairs given
+_SHARING = (
+    sa.select(ApplicationIdentifier.kind, ApplicationIdentifier.value_bidx, *OTHER_COLUMNS)
+    .join(Application, ApplicationIdentifier.application_id == Application.id)
+    .where(sa.or_(
+        ApplicationIdentifier.application_id == sa.bindparam("application_id"),
+        sa.and_(
+            sa.tuple_(ApplicationIdentifier.kind, ApplicationIdentifier.value_bidx).in_(
+                sa.bindparam("pairs", expanding=True)),
+            sa.or_(Application.outcome.is_(None), Application.outcome.not_in(UNSUCCESSFUL)),
+        ),
+    ))
+    .order_by(Application.id)
+)
+
+
 def sharing(identifiers: dict[str, str], application: Application,
-             ) -> tuple[set[tuple[str, str]], dict[str, list[Application]]]:
+            ) -> tuple[set[tuple[str, str]], dict[str, list[Other]]]:
     """One query: the identifiers recorded for this application, and per kind the other live
     applications (not rejected or withdrawn) recorded with the same value."""
     own: set[tuple[str, str]] = set()
-    others: dict[str, list[Application]] = {}
-    pairs = [sa.and_(ApplicationIdentifier.kind == k, ApplicationIdentifier.value_bidx == v)
-             for k, v in identifiers.items()]
-    live = sa.or_(Application.outcome.is_(None), Application.outcome.not_in(UNSUCCESSFUL))
-    rows = db.session.execute(
-        sa.select(ApplicationIdentifier.kind, ApplicationIdentifier.value_bidx, Application)
-        .join(Application, ApplicationIdentifier.application_id == Application.id)
-        .where(sa.or_(
-            ApplicationIdentifier.application_id == application.id,
-            sa.and_(sa.or_(*pairs), live) if pairs else sa.false(),
-        ))
-        .order_by(Application.id)
-    )
-    for kind, value, other in rows:
-        if other.id == application.id:
+    others: dict[str, list[Other]] = {}
+    rows = db.session.execute(_SHARING, {"application_id": application.id,
+                                         "pairs": sorted(identifiers.items())})
+    for row in rows:
+        kind, value = row.kind, row.value_bidx
+        if row.id == application.id:
             own.add((kind, value))
         elif identifiers.get(kind) == value:
-            others.setdefault(kind, []).append(other)
+            others.setdefault(kind, []).append(row)
     return own, others
 
 
 def record_identifiers(application: Application, parties: Parties | None = None,
-                       ) -> tuple[dict[str, str], dict[str, list[Application]]]:
+                       ) -> tuple[dict[str, str], dict[str, list[Other]], bool]:
     """Record the application's identifiers (only what changed) and return them with the other
-    applications sharing each one."""
+    applications sharing each one, and whether any were recorded before this call."""
     identifiers = identifiers_of(application, parties)
     own, others = sharing(identifiers, application)
     wanted = set(identifiers.items())
@@ -82,14 +98,15 @@ def record_identifiers(application: Application, parties: Parties | None = None,
                     sorted(stale)),
             )
         )
-    for kind, value in sorted(wanted - own):
-        db.session.add(
-            ApplicationIdentifier(application_id=application.id, kind=kind, value_bidx=value)
-        )
-    return identifiers, others
+    new = sorted(wanted - own)
+    if new:
+        db.session.execute(sa.insert(ApplicationIdentifier), [
+            {"application_id": application.id, "kind": kind, "value_bidx": value}
+            for kind, value in new])
+    return identifiers, others, bool(own)
 
 
-def in_scope(scope: str, other: Application, application: Application) -> bool:
+def in_scope(scope: str, other: Other, application: Application) -> bool:
     if scope == "fiscal_year":
         return other.fiscal_year == application.fiscal_year
     if scope == "school_year":
@@ -102,7 +119,9 @@ def in_scope(scope: str, other: Application, application: Application) -> bool:
 def check(
     defn: ProgramDefinition, application: Application, parties: Parties | None = None
 ) -> list[Finding]:
-    identifiers, others = record_identifiers(application, parties)
+    """Record the identifiers, find the repeats and overlaps, and store them as the
+    application's flags (replacing the previous check's): the one way flags are written."""
+    identifiers, others, checked_before = record_identifiers(application, parties)
     findings: list[Finding] = []
     for policy in defn.once_per:
         if policy.counts_awards:  # earlier awards: ``repeat_limits.refusals``
@@ -118,16 +137,19 @@ def check(
                     )
                 )
     findings.extend(_overlaps(others, application, {f.other.id for f in findings}))
+    # flags are written only here, after identifiers were recorded: an application with none
+    # recorded before has never been flagged, so there is nothing to clear
+    _save_flags(application, findings, clear=checked_before)
     return findings
 
 
-def _repeat_note(kind: str, other: Application) -> str:
+def _repeat_note(kind: str, other: Other) -> str:
     label = LABELS[kind]
     return f"{label[0].upper()}{label[1:]} yang sama sudah ada pada permohonan {other.number}."
 
 
 def _overlaps(
-    others: dict[str, list[Application]], application: Application, seen: set[int]
+    others: dict[str, list[Other]], application: Application, seen: set[int]
 ) -> list[Finding]:
     findings = []
     for kind in ("bank", "kk", "nik"):
@@ -153,7 +175,7 @@ def _program_name(key: str) -> str:
     return definition.name.id if definition is not None else key.upper()
 
 
-def _same_party(other: Application, application: Application) -> bool:
+def _same_party(other: Other, application: Application) -> bool:
     if application.organization_id:
         return other.organization_id == application.organization_id
     return other.person_id == application.person_id
@@ -163,16 +185,11 @@ _CLEAR_FLAGS = sa.delete(DuplicateFlag).where(
     DuplicateFlag.application_id == sa.bindparam("application_id"))
 
 
-def save_flags(application: Application, findings: list[Finding]) -> None:
-    db.session.execute(_CLEAR_FLAGS, {"application_id": application.id})
-    for finding in findings:
-        db.session.add(
-            DuplicateFlag(
-                application_id=application.id,
-                kind=finding.kind,
-                other_application_id=finding.other.id,
-                blocking=finding.blocking,
-                note=finding.note[:300],
-            )
-        )
-    db.session.flush()
+def _save_flags(application: Application, findings: list[Finding], *, clear: bool) -> None:
+    if clear:
+        db.session.execute(_CLEAR_FLAGS, {"application_id": application.id})
+    if findings:
+        db.session.execute(sa.insert(DuplicateFlag), [
+            {"application_id": application.id, "kind": f.kind,
+             "other_application_id": f.other.id, "blocking": f.blocking, "note": f.note[:300]}
+            for f in findings])

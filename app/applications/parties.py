@@ -26,6 +26,11 @@ class Parties:
     person: Person | None
     account: BankAccount | None
 
+    @property
+    def applicant_kind(self) -> str:
+        """The applying party's kind (``perorangan`` for a person applying alone)."""
+        return self.organization.kind if self.organization is not None else "perorangan"
+
     @classmethod
     def of(cls, application: Application) -> Parties:
         """One query for the applying party and its current account (a person applying for

@@ -8,6 +8,7 @@ from app.accounts.models import User
 from app.applications import documents, workflow
 from app.applications import operations as applications
 from app.applications.models import Application, Decision
+from app.applications.parties import Parties
 from app.applications.queries import applicant_kind
 from app.extensions import db
 from app.organizations.models import Organization, Person
@@ -57,12 +58,13 @@ def upload(application: Application, user: User,
     return result
 
 
-def submission_transition(user: User, application: Application) -> Transition | None:
+def submission_transition(user: User, application: Application,
+                          parties: Parties | None = None) -> Transition | None:
     """The applicant's forward step here: a submitting transition (``submits: true``, fired from
     the form's last step) or the way back from a revision stage (a corrected bank account).
     Where several submit, the one meant for this kind of applicant (Beasiswa MBR: a school
     submits the confirmed application, a parent the plain one)."""
-    kind = applicant_kind(application)
+    kind = parties.applicant_kind if parties is not None else applicant_kind(application)
     submitting = [t for t in workflow.available_actions(user, application)
                   if t.submits or t.returns_to_sender]
     return next((t for t in submitting if fits_applicant_kind(t, kind)), None)
@@ -75,7 +77,8 @@ def _fields_from_answers(transition: Transition, application: Application) -> di
 
 
 def submit(application: Application, user: User) -> Decision:
-    transition = submission_transition(user, application)
+    parties = Parties.of(application)  # read once: the kind here, then the facts and checks
+    transition = submission_transition(user, application, parties)
     if transition is None:
         raise workflow.WorkflowRefused(
             "unknown_action", "Permohonan ini tidak dapat dikirim pada tahap ini.",
@@ -83,7 +86,7 @@ def submit(application: Application, user: User) -> Decision:
     _refuse_missing_answers(application)
     return workflow.fire(application, transition.action, user,
                          fields=_fields_from_answers(transition, application),
-                         seen_version=application.version)
+                         seen_version=application.version, parties=parties)
 
 
 def _refuse_missing_answers(application: Application) -> None:

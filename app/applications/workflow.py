@@ -103,10 +103,12 @@ def fire(
     fields: Mapping[str, Any] | None = None,
     seen_version: int | None = None,
     guarded: bool = True,
+    parties: Parties | None = None,
 ) -> Decision:
+    """``parties``: the applying party as the caller already read it in this transaction."""
     defn = definition_of(application)
     seen = application.version if seen_version is None else seen_version
-    facts, eligibility = _facts(defn, application, action, fields or {})
+    facts, eligibility = _facts(defn, application, action, fields or {}, parties)
     documents = current_documents(application)
     ctx = TransitionContext(
         stage=application.stage,
@@ -146,12 +148,16 @@ def current_documents(application: Application) -> list[Document]:
 
 
 def _facts(
-    defn: ProgramDefinition, application: Application, action: str, fields: Mapping[str, Any]
+    defn: ProgramDefinition,
+    application: Application,
+    action: str,
+    fields: Mapping[str, Any],
+    parties: Parties | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Everything guards read, and the fresh eligibility record when the step re-ran the rules
     (stored by ``_move`` with the stage, so a refused step leaves no trace).
     Eligibility and duplicates are re-run where the step asks."""
-    parties = Parties.of(application)
+    parties = parties or Parties.of(application)
     facts = gather(application, defn, parties)
     transition = defn.find_transition(application.stage, action)
     guards = set(transition.guards) if transition else set()
@@ -165,7 +171,6 @@ def _facts(
     findings = []
     if submits or "no_blocking_duplicates" in guards:
         findings = duplicates.check(defn, application, parties)
-        duplicates.save_flags(application, findings)
     facts["eligibility_ok"] = passed(results)
     facts["eligibility_failures"] = [
         r["message"]["id"] for r in results if r["blocking"] and r["outcome"] != "pass"
