@@ -42,3 +42,18 @@ def test_rounds_combine_to_the_median_round_and_median_curve():
     assert combined["floor_curve"] == {"1": 1.0, "6": 0.7}
     failing = combine_rounds([round_(0.6, 0.7), round_(0.6, 0.7, errors=1), round_(0.7, 0.7)])
     assert not failing["met"]  # an error in any round fails the benchmark
+
+
+def test_the_submit_must_reach_both_the_bare_ratio_and_half_its_floor():
+    from bench.submit import combine_rounds
+
+    def round_(ratio, floor):
+        return {"throughput_ratio": ratio, "met": True, "submit": {"errors": 0},
+                "statements_per_submit": 17, "floor_curve": {"1": 1.0, "17": floor}}
+
+    both = combine_rounds([round_(0.32, 0.6)] * 3)
+    assert both["met"] and both["floor_share"] == pytest.approx(0.533, abs=0.001)
+    under_floor = combine_rounds([round_(0.32, 0.7)] * 3)  # 0.46 of its floor
+    assert not under_floor["met"]
+    under_bare = combine_rounds([round_(0.25, 0.45)] * 3)  # half its floor, under 0.3x bare
+    assert not under_bare["met"]
