@@ -63,13 +63,19 @@ _EVENTS = AuditEvent.__table__
 _HEAD_LOCKED = sa.text("SELECT seq, hash, occurred_dt FROM audit_chain_head(:lock_id)").columns(
     _EVENTS.c.seq, _EVENTS.c.hash, _EVENTS.c.occurred_dt)
 _EVENT_COLUMNS = tuple(c.name for c in _EVENTS.columns)
+_EVENT_PARAMS = tuple(sa.bindparam(c, type_=_EVENTS.c[c].type) for c in _EVENT_COLUMNS)
+# one plain INSERT: no unit-of-work flush between taking the chain's lock and the commit
+_INSERT_EVENT = sa.text(
+    f"INSERT INTO {_EVENTS.name} ({', '.join(_EVENT_COLUMNS)}) "  # noqa: S608
+    f"VALUES ({', '.join(':' + c for c in _EVENT_COLUMNS)})"
+).bindparams(*_EVENT_PARAMS)
 # the event and the decision's link to it in one statement (a data-modifying CTE, PostgreSQL);
 # only constant column names go into the text, every value is bound
 _INSERT_LINKED = sa.text(
     f"WITH appended AS (INSERT INTO {_EVENTS.name} ({', '.join(_EVENT_COLUMNS)}) "  # noqa: S608
     f"VALUES ({', '.join(':' + c for c in _EVENT_COLUMNS)}) RETURNING seq) "
     "UPDATE decisions SET audit_seq = (SELECT seq FROM appended) WHERE id = :decision_id"
-).bindparams(*(sa.bindparam(c, type_=_EVENTS.c[c].type) for c in _EVENT_COLUMNS))
+).bindparams(*_EVENT_PARAMS)
 
 
 def scrub(value: Any) -> Any:
@@ -109,8 +115,11 @@ def record(
         program_key=program_key, object_type=object_type, object_id=object_id,
         object_version=object_version, summary=summary, reason=reason,
     )
+    # the chain stays locked from the head's read to the commit: one INSERT, then the session
+    # holds the event as stored (what the caller sees is exactly what was written)
+    db.session.execute(_INSERT_EVENT, {c: getattr(event, c) for c in _EVENT_COLUMNS})
+    make_transient_to_detached(event)
     db.session.add(event)
-    db.session.flush()
     return event
 
 
