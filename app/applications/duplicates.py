@@ -170,9 +170,17 @@ def _overlaps(
     return findings
 
 
-def _program_name(key: str) -> str:
+def program_names(key: str) -> tuple[str, str]:
+    """A program's name in Indonesian and English, for messages stored in both (its key in
+    capitals when no definition of it is loaded)."""
     definition = registry().current(key)
-    return definition.name.id if definition is not None else key.upper()
+    if definition is None:
+        return key.upper(), key.upper()
+    return definition.name.id, definition.name.en
+
+
+def _program_name(key: str) -> str:
+    return program_names(key)[0]
 
 
 def _same_party(other: Other, application: Application) -> bool:

@@ -66,10 +66,11 @@ def _award_reason(defn: ProgramDefinition, policy: OncePer, value: str,
     if award is None:
         return None
     label = duplicates.LABELS[policy.identifier]
+    name_id, name_en = duplicates.program_names(award.program_key)
     return {
-        "id": f"{label[0].upper()}{label[1:]} yang sama sudah menerima {award.program_key} "
+        "id": f"{label[0].upper()}{label[1:]} yang sama sudah menerima {name_id} "
               f"pada {date_id(award.awarded_on)}.",
-        "en": f"The same {LABELS_EN[policy.identifier]} was awarded {award.program_key} on "
+        "en": f"The same {LABELS_EN[policy.identifier]} was awarded {name_en} on "
               f"{date_id(award.awarded_on, locale='en')}.",
     }
 
