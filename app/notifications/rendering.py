@@ -146,10 +146,16 @@ def _application_context(application_id: int, lang: str) -> dict[str, Any]:
 
 
 def _stage_context(context: dict[str, Any], lang: str) -> dict[str, Any]:
+    """``stage_label``: the named stage (a task's, or the one stored); ``report_label``: a
+    report's stage (``report.kind``), both as the pinned definition names them."""
+    found: dict[str, Any] = {}
     stage = context["task"].stage if context.get("task") else context.get("stage")
-    if stage is None:
-        return {}
-    return {"stage_label": stage_name(context.get("application"), stage, lang)}
+    if stage is not None:
+        found["stage_label"] = stage_name(context.get("application"), stage, lang)
+    if context.get("report") is not None:
+        found["report_label"] = stage_name(context.get("application"), context["report"].kind,
+                                           lang)
+    return found
 
 
 def _password_reset_context(notification: Notification) -> dict[str, Any]:

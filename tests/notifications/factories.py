@@ -48,7 +48,7 @@ def make_world(*, owner_language: str = "id") -> World:
                      agency_id=agency.id, role="reviewer", due_dt=utcnow() + timedelta(days=3))
     disbursement = Disbursement(application_id=application.id, tranche_no=1, amount=25_000_000,
                                 status="failed", failure_reason="Nomor rekening tidak ditemukan")
-    report = Report(application_id=application.id, kind="lpj",
+    report = Report(application_id=application.id, kind="monitoring",  # the stage it is for
                     due_date=date.today() + timedelta(days=5))
     db.session.add_all([task, disbursement, report])
     db.session.commit()

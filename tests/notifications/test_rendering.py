@@ -114,3 +114,17 @@ def test_the_layouts_translated_lines_follow_the_recipients_language(world):
         assert expected in rendered.text and expected in rendered.html, lang
         seen[lang] = expected
     assert seen["id"] == line and seen["en"] != line
+
+
+@pytest.mark.parametrize("template", ["report_due", "report_overdue"])
+def test_a_report_reminder_names_the_report_as_the_program_does(world, template):
+    """The report's stage name from the pinned definition, in the recipient's language; it used
+    to be the stage key in capitals ("LPJ")."""
+    from app.applications.workflow import definition_of
+
+    [row] = [r for r in CASES[template][0](world) if r.channel == "email"]
+    name = definition_of(world.application).stage(world.report.kind).name
+    for lang, expected in (("id", name.id), ("en", name.en)):
+        summary = render(row, lang=lang).summary
+        assert summary.startswith(expected), (lang, summary)
+        assert "MONITORING" not in summary
