@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.applications.models import Application, StageTask
+from app.applications.models import Application, Decision, StageTask
 from app.extensions import db
 from app.organizations.models import Organization, Person
 from workflows import ProgramDefinition
@@ -19,6 +19,19 @@ def party_of(application: Application) -> Organization | Person:
 def applicant_kind(application: Application) -> str:
     party = party_of(application)
     return party.kind if isinstance(party, Organization) else "perorangan"
+
+
+def repeated_decision(user_id: int, application: Application, seen_version: int | None,
+                      action: str | None = None) -> Decision | None:
+    """The decision a second tap repeats: the form was made at an older version, and the move
+    since then was this user's own (with ``action``, when given). None for anything else,
+    which the engine then refuses as stale or handled by someone else."""
+    if seen_version is None or seen_version == application.version:
+        return None
+    last = max(application.decisions, key=lambda d: d.id, default=None)
+    if last is None or last.actor_user_id != user_id or (action and last.action != action):
+        return None
+    return last
 
 
 def open_task(application: Application) -> StageTask | None:

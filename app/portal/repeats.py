@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from app.accounts.models import User
 from app.applications.models import Application
 from app.applications.permissions import can_edit_application, is_applicant_of
+from app.applications.queries import repeated_decision
 from app.common import pii
 from app.db import utcnow
 from app.extensions import db
@@ -40,10 +41,7 @@ def after_submission(user: User, application: Application) -> Response | None:
 def after_action(user: User, application: Application, seen_version: int | None) -> Response | None:
     """A status-page action sent from a page older than the application's last move, which
     was made by this same user: the first tap went through."""
-    if seen_version is None or seen_version == application.version:
-        return None
-    last = max(application.decisions, key=lambda d: d.id, default=None)
-    if last is None or last.actor_user_id != user.id:
+    if repeated_decision(user.id, application, seen_version) is None:
         return None
     return _to_status(application, _("Sudah terkirim sebelumnya. Berikut tahapnya sekarang."))
 

@@ -22,6 +22,7 @@ from app.applications.permissions import (
     can_work_task,
     reveal_needs_reason,
 )
+from app.applications.queries import repeated_decision
 from app.common.web import get_or_404, require
 from app.extensions import db
 from app.organizations.models import Person
@@ -131,6 +132,12 @@ def act(application_id: int, action: str):
     defn = workflow.definition_of(application)
     form = action_form(transition, {d.type: d for d in defn.documents})
     valid = form.validate()
+    seen = int(form.seen_version.data) if (form.seen_version.data or "").isdigit() else None
+    if not available and repeated_decision(current_user.id, application, seen, action):
+        # a second tap (or a resent form) of the decision this reviewer just made
+        flash(_('Keputusan "%(label)s" untuk %(number)s sudah tersimpan sebelumnya.',
+                label=filters.text(transition.label), number=application.number), "info")
+        return redirect(url_for("staff.queue"))
     if not available:
         stale = form.seen_version.data and form.seen_version.data != str(application.version)
         form.form_errors.append(
@@ -141,7 +148,6 @@ def act(application_id: int, action: str):
         return render_case(application, forms={action: form}, status=409, failed=action)
     if not valid:
         return render_case(application, forms={action: form}, status=422, failed=action)
-    seen = int(form.seen_version.data) if (form.seen_version.data or "").isdigit() else None
     try:
         ops.decide(
             application,

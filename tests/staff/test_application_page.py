@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.applications.models import Application, Document
+from app.applications.models import Application, Decision, Document
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.organizations.models import Person
@@ -139,6 +139,25 @@ def test_stale_page_gets_already_handled_with_its_input(client, staff):
     text = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "sudah ditangani" in text and "Catatan yang tidak boleh hilang" in text
+
+
+def test_a_second_tap_of_the_same_decision_lands_on_the_queue_with_a_notice(client, staff):
+    """The same reviewer's form sent twice (a double tap, a resend on a slow line): the first
+    decides, the second is told it was saved; no 409 page saying someone else handled it."""
+    _, application = submitted_sanitren()
+    login(client, staff["kemenag"])
+    payload = {"verify-csrf_token": token(client, application),
+               "verify-seen_version": str(application.version),
+               **{f"verify-{k}": v for k, v in CHECKLIST.items()}}
+    url = f"/staf/permohonan/{application.id}/aksi/verify"
+    assert client.post(url, data=payload).status_code == 302
+    again = client.post(url, data=payload, follow_redirects=True)
+    text = again.get_data(as_text=True)
+    assert again.status_code == 200 and again.request.path == "/staf/antrean"
+    assert "sudah tersimpan sebelumnya" in text and "sudah ditangani" not in text
+    decisions = db.session.scalars(sa.select(Decision).where(
+        Decision.application_id == application.id, Decision.action == "verify")).all()
+    assert len(decisions) == 1
 
 
 def test_survey_with_photo_upload_and_geotag(client, staff):
