@@ -15,7 +15,6 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from .constants import WITHDRAW
 from .form_model import Form
@@ -29,11 +28,9 @@ from .model_flow import (
     Withdrawal,
 )
 from .model_money import Amount, Budget, Funding, LoanTerms, Quota, Tranche
+from .model_nomination import Nomination
 from .model_rules import AllOf, AnyOf, Check, Condition, FactRef, Not, OncePer, Rule
 from .text import JSON, Choice, Text, opt
-
-if TYPE_CHECKING:
-    from .parse_nomination import Nomination
 
 __all__ = [
     "Agreement",

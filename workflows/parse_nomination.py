@@ -15,35 +15,17 @@ A nomination file (CSV/XLSX) and the API's nomination body carry the person's id
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from . import constants as c
 from ._reader import KEY, Reader, join
+from .model_nomination import Nomination
 
 #: the person's columns of a nomination file (the app maps them onto the person's record)
 IDENTITY_COLUMNS = (
     "nama", "nik", "kode_desa", "alamat", "no_hp", "npwp", "bank", "no_rekening",
     "mengajar_sejak", "asn", "penghasilan_tetap",
 )
-JSON = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Nomination:
-    """The program is proposed by an operator (``by``), scoped to the operator's desa or school."""
-
-    by: str
-    self_application: bool = True
-    #: (form field key, file column) where the column is not the key
-    columns: tuple[tuple[str, str], ...] = ()
-
-    def column_of(self, field_key: str) -> str:
-        return dict(self.columns).get(field_key, field_key)
-
-    def to_dict(self) -> JSON:
-        return {"by": self.by, "self_application": self.self_application,
-                "columns": dict(self.columns)}
 
 
 def parse_nomination(r: Reader, value: Any) -> Nomination | None:
