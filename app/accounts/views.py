@@ -80,8 +80,11 @@ def login():
             flash(_("E-mail atau kata sandi salah."), "error")
             return render_template("accounts/login.html", form=form), 200
         _start(user)
+        # where to go is read before the commit, which would expire the user and its roles
+        # (two more queries on every login, all of them at once in the morning)
+        target = safe_next(request.args.get("next"), landing_url(user))
         db.session.commit()
-        return redirect(safe_next(request.args.get("next"), landing_url(user)))
+        return redirect(target)
     return render_template("accounts/login.html", form=form)
 
 

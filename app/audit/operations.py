@@ -136,7 +136,11 @@ def _next_event(
     summary: dict[str, Any] | None,
     reason: str | None,
 ) -> AuditEvent:
-    """The next event of the chain (not yet stored), with the chain locked until commit."""
+    """The next event of the chain (not yet stored), with the chain locked until commit.
+
+    What the transaction has pending is written first: the lock is then held only for the
+    event's INSERT and the commit (a text statement does not autoflush)."""
+    db.session.flush()
     last_seq, last_hash, last_dt = _locked_head()
     now = utcnow()
     if last_dt is not None and now < last_dt:
