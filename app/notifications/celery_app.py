@@ -125,7 +125,8 @@ def beat_lock(config: Any) -> dict[str, Any]:
     return {
         "beat_scheduler": "app.notifications.beat.LockedScheduler",
         "redbeat_redis_url": config["REDIS_URL"],
-        "redbeat_redis_options": {"socket_connect_timeout": 5},
+        # a Redis that stops answering fails a tick instead of hanging the beat in it for good
+        "redbeat_redis_options": {"socket_connect_timeout": 5, "socket_timeout": 5},
         "redbeat_key_prefix": read(config, "NOTIFY_BEAT_KEY_PREFIX"),
         "redbeat_lock_timeout": int(max(lock_timeout, 2)),
         # the lock is renewed on every tick: tick several times within its lifetime
