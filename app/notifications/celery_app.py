@@ -90,6 +90,13 @@ def celery_config(config: Any) -> dict[str, Any]:
         # keep trying to reach Redis for ever: a worker that gives up stops consuming
         "broker_connection_retry_on_startup": True,
         "broker_connection_max_retries": None,
+        # no remote control (pidbox): its broadcast consumer is a second channel on the worker's
+        # broker connection, and with one, a Redis outage that meets an unacknowledged message
+        # ends the worker (kombu restores the message on a channel whose transport Celery's
+        # clean-up already cleared: "Unrecoverable error: AttributeError … 'hostname'").
+        # Gossip's event consumer is one too: run workers with --without-gossip (and
+        # --without-mingle, whose start-up question nobody answers without remote control).
+        "worker_enable_remote_control": False,
         # never kill a running send on a broker hiccup (it would turn a sent mail into a resend)
         "worker_cancel_long_running_tasks_on_connection_loss": False,
         # publishing fails fast when Redis is down: the relay rolls back and tries next round
@@ -125,7 +132,8 @@ def beat_lock(config: Any) -> dict[str, Any]:
     return {
         "beat_scheduler": "app.notifications.beat.LockedScheduler",
         "redbeat_redis_url": config["REDIS_URL"],
-        "redbeat_redis_options": {"socket_connect_timeout": 5},
+        # a Redis that stops answering fails a tick instead of hanging the beat in it for good
+        "redbeat_redis_options": {"socket_connect_timeout": 5, "socket_timeout": 5},
         "redbeat_key_prefix": read(config, "NOTIFY_BEAT_KEY_PREFIX"),
         "redbeat_lock_timeout": int(max(lock_timeout, 2)),
         # the lock is renewed on every tick: tick several times within its lifetime

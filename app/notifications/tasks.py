@@ -41,8 +41,9 @@ def deliver_batch(notification_ids: list[int]) -> dict[str, int]:
     claims every row with a lease, so a redelivered copy would skip them all anyway — a lost
     worker's rows come back through the lease and ``requeue_lost``, as a lost message's do.
     Holding a batch unacknowledged for seconds also made a Redis outage hit the worker while
-    it had an unacknowledged message, which Celery 5.7/kombu cannot survive ("Unrecoverable
-    error: … 'NoneType' object has no attribute 'hostname'" while restoring it)."""
+    it had an unacknowledged message, which Celery 5.7/kombu survives only with one channel on
+    the worker's broker connection ("Unrecoverable error: … 'NoneType' object has no attribute
+    'hostname'" while restoring it; see celery_app.py, worker_enable_remote_control)."""
     deadline = time.monotonic() + setting("NOTIFY_TASK_SOFT_TIME_LIMIT") / 2
     outcomes = delivery.deliver_batch(notification_ids, deadline=deadline)
     return dict(Counter(outcomes.values()))

@@ -1,6 +1,7 @@
 """Beat may run twice (celery-redbeat): two real ``celery beat`` processes on a real Redis never
-double a sweep, and the second takes over when the first is killed. The sweeps are idempotent
-anyway: two reminder sweeps at once remind once."""
+double a sweep, and the second takes over when the first is killed. A beat started while Redis
+is down waits for it. The sweeps are idempotent anyway: two reminder sweeps at once remind
+once."""
 
 from __future__ import annotations
 
@@ -67,27 +68,35 @@ class Beat:
             self.process.wait(timeout=30)
 
 
+class Beats:
+    """Starts beats (``beats("a")``) against one private Redis (``beats.redis``)."""
+
+    def __init__(self, redis_server: RedisServer, directory: Path) -> None:
+        self.redis = redis_server
+        self.directory = directory
+        self.started: list[Beat] = []
+        self.env = worker_env(database_url=f"sqlite:///{directory / 'unused.db'}",
+                              redis_url=redis_server.url, smtp_port=25, extra={
+                                  "NOTIFY_RELAY_INTERVAL_SECONDS": str(INTERVAL),
+                                  "NOTIFY_REQUEUE_INTERVAL_SECONDS": "3600",
+                                  "NOTIFY_BEAT_LOCK_TIMEOUT": str(LOCK_TIMEOUT),
+                              })
+
+    def __call__(self, name: str) -> Beat:
+        beat = Beat(self.env, self.directory, name)
+        self.started.append(beat)
+        return beat
+
+
 @pytest.fixture
 def beats(tmp_path):
     services.need("redis-server", redis_server_available())
-    started: list[Beat] = []
     with RedisServer(tmp_path) as redis_server:
-        env = worker_env(database_url=f"sqlite:///{tmp_path / 'unused.db'}",
-                         redis_url=redis_server.url, smtp_port=25, extra={
-                             "NOTIFY_RELAY_INTERVAL_SECONDS": str(INTERVAL),
-                             "NOTIFY_REQUEUE_INTERVAL_SECONDS": "3600",
-                             "NOTIFY_BEAT_LOCK_TIMEOUT": str(LOCK_TIMEOUT),
-                         })
-
-        def start(name: str) -> Beat:
-            beat = Beat(env, tmp_path, name)
-            started.append(beat)
-            return beat
-
+        started = Beats(redis_server, tmp_path)
         try:
-            yield start
+            yield started
         finally:
-            for beat in started:
+            for beat in started.started:
                 beat.stop()
 
 
@@ -128,6 +137,17 @@ def test_a_second_beat_takes_over_when_the_first_is_killed(beats):
     # max_loop_interval (LOCK_TIMEOUT / 5); generous slack for a loaded 2-core machine
     assert (taken - last).total_seconds() <= LOCK_TIMEOUT + 10
     assert min(gaps(first.sends() + second.sends())) >= 0.5 * INTERVAL
+
+
+def test_a_beat_started_while_redis_is_down_sends_once_it_is_back(beats):
+    beats.redis.stop()
+    beat = beats("a")
+    wait_for(beat.started, timeout=120, what="the beat to start")
+    time.sleep(3 * INTERVAL)  # it ticks without Redis: creating the scheduler ended it before
+    assert beat.process.poll() is None, beat.logfile.read_text(errors="replace")[-3000:]
+    beats.redis.start()  # empty: no lock, no schedule entries
+    wait_for(lambda: len(beat.sends()) >= 3, timeout=120, what="the beat to send")
+    assert min(gaps(beat.sends())) >= 0.5 * INTERVAL
 
 
 @pytest.mark.postgres

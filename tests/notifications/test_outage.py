@@ -76,11 +76,6 @@ def email_statuses(app) -> dict[str, int]:
         return dict(db.session.execute(query).all())
 
 
-# Known flaky in the whole suite (2 of 3 full runs on 2026-12-02; passes alone and with its
-# neighbours): the rows stay "pending" because the worker's embedded beat stops while Redis is
-# down. Every request assertion holds; the catch-up after Redis returns is what fails. It still
-# runs and reports (non-strict xfail) until the beat's restart is fixed; see the closing note.
-@pytest.mark.xfail(strict=False, reason="embedded beat sometimes stops during the Redis outage")
 def test_requests_succeed_while_redis_is_down_and_mail_follows(stack, tmp_path):
     people = prepare(stack.app, 4)
     server, base = serve(stack.worker.env, tmp_path)

@@ -150,6 +150,23 @@ def test_commits_succeed_while_redis_is_down_and_all_are_delivered_once(stack):
     wait_for(lambda: stack.mailbox.count("test:after") == 1, what="the worker to keep consuming")
 
 
+def test_a_worker_started_while_redis_is_down_delivers_when_it_is_back(stack):
+    """The embedded beat (``-B``) starts without Redis and waits for it, as the worker does."""
+    stack.redis.stop()
+    with stack.app.app_context():
+        digest("test:late-redis", create_applicant())
+        db.session.commit()
+    stack.worker.start()
+    wait_for(lambda: "beat: Redis unavailable" in stack.worker.log(),
+             what="the embedded beat to tick without Redis")
+    assert stack.worker.process.poll() is None, stack.worker.log()[-3000:]
+
+    stack.redis.start()
+    wait_for(lambda: email_row(stack.app, "test:late-redis") == ("sent", 1), timeout=180,
+             what="the row sent after Redis came up")
+    assert stack.mailbox.count("test:late-redis") == 1
+
+
 def test_an_always_failing_channel_ends_dead_and_an_admin_can_retry_it(stack):
     with stack.app.app_context():
         user = create_applicant()
