@@ -68,7 +68,7 @@ def test_an_imported_award_refuses_at_the_precheck_with_its_date(operator):
 
     result = {r["key"]: r for r in precheck(defn, application)}["repeat_2_nik"]
     assert result["outcome"] == "fail" and result["blocking"]
-    assert "rutilahu" in result["reason"]["id"] and date_id(EARLIER) in result["reason"]["id"]
+    assert "RUTILAHU" in result["reason"]["id"] and date_id(EARLIER) in result["reason"]["id"]
     assert date_id(EARLIER, locale="en") in result["reason"]["en"]
     assert repeat_limits.refusals(defn, application) == [result["reason"]["id"]]
     narrower = with_limit(definition_of(application), dataclasses.replace(GROUP_LIMIT,
