@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.applications.models import Application
-from app.applications.parties import Parties
+from app.applications.parties import Parties, kind_of
 from app.common.i18n import JAKARTA
 from app.db import utcnow
 from app.extensions import db
@@ -142,7 +142,7 @@ def gather(
         "history": {f"{defn.key}_grants": 0},
         "today": today(),
         "fiscal_year": application.fiscal_year,
-        "applicant_kind": org.kind if org else "perorangan",
+        "applicant_kind": kind_of(org),
     }
     if person is not None and org is None:
         facts["person"] = person_facts(person, has_account)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
 from app.applications.models import Application
+from app.applications.parties import kind_of
 from app.applications.permissions import can_edit_application
 from app.audit.operations import record
 from app.common.errors import Refusal
@@ -56,7 +57,7 @@ def create_draft(
     party = organization or person
     if party is None:
         raise ApplicationError(_l("Pilih lembaga atau orang yang mengajukan."))
-    kind = organization.kind if organization else "perorangan"
+    kind = kind_of(organization)
     if kind not in definition.applicant_kinds:
         raise ApplicationError(
             _l("Jenis pemohon ini tidak dapat mengajukan ke program tersebut."))

@@ -13,6 +13,14 @@ from app.common import pii
 from app.extensions import db
 from app.organizations.models import BankAccount, Organization, Person
 
+#: the kind of a person applying without an organisation (``workflows/kinds/perorangan.yaml``)
+PERSON_KIND = "perorangan"
+
+
+def kind_of(organization: Organization | None) -> str:
+    """An applying party's kind: its organisation's, else a person's."""
+    return organization.kind if organization is not None else PERSON_KIND
+
 
 @dataclass
 class Parties:
@@ -29,7 +37,7 @@ class Parties:
     @property
     def applicant_kind(self) -> str:
         """The applying party's kind (``perorangan`` for a person applying alone)."""
-        return self.organization.kind if self.organization is not None else "perorangan"
+        return kind_of(self.organization)
 
     @classmethod
     def of(cls, application: Application) -> Parties:

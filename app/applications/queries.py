@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.applications.models import Application, Decision, StageTask
+from app.applications.parties import kind_of
 from app.extensions import db
 from app.organizations.models import Organization, Person
 from workflows import ProgramDefinition
@@ -18,7 +19,7 @@ def party_of(application: Application) -> Organization | Person:
 
 def applicant_kind(application: Application) -> str:
     party = party_of(application)
-    return party.kind if isinstance(party, Organization) else "perorangan"
+    return kind_of(party if isinstance(party, Organization) else None)
 
 
 def repeated_decision(user_id: int, application: Application, seen_version: int | None,

@@ -115,12 +115,16 @@ def record(
         program_key=program_key, object_type=object_type, object_id=object_id,
         object_version=object_version, summary=summary, reason=reason,
     )
-    # the chain stays locked from the head's read to the commit: one INSERT, then the session
-    # holds the event as stored (what the caller sees is exactly what was written)
-    db.session.execute(_INSERT_EVENT, {c: getattr(event, c) for c in _EVENT_COLUMNS})
+    _store(event, _INSERT_EVENT)
+    return event
+
+
+def _store(event: AuditEvent, statement: sa.TextClause, **extra: Any) -> None:
+    """Write the event with one plain statement (no unit-of-work flush while the chain is
+    locked); the session then holds it as stored, exactly what was written."""
+    db.session.execute(statement, {**{c: getattr(event, c) for c in _EVENT_COLUMNS}, **extra})
     make_transient_to_detached(event)
     db.session.add(event)
-    return event
 
 
 def _next_event(
@@ -244,10 +248,7 @@ def record_decision(
         reason=decision.reason,
     )
     if _on_postgresql():  # event and link in one round trip; the session then holds both
-        values = {c: getattr(event, c) for c in _EVENT_COLUMNS}
-        db.session.execute(_INSERT_LINKED, {**values, "decision_id": decision.id})
-        make_transient_to_detached(event)
-        db.session.add(event)
+        _store(event, _INSERT_LINKED, decision_id=decision.id)
         set_committed_value(decision, "audit_seq", event.seq)
     else:
         db.session.add(event)

@@ -12,6 +12,7 @@ from app.applications import submission as operations
 from app.applications.facts import today
 from app.applications.models import Application
 from app.applications.operations import SELF_APPLICATION_REFUSED, ApplicationError
+from app.applications.parties import kind_of
 from app.applications.permissions import (
     can_act_as_applicant,
     can_apply_as,
@@ -78,7 +79,7 @@ def precheck(key: str):
     if defn.refuses_self_application():
         return redirect(url_for("portal.choose", key=key))
     party = _party_from(request.args)
-    kind = party.kind if isinstance(party, Organization) else "perorangan"
+    kind = kind_of(party if isinstance(party, Organization) else None)
     if kind not in defn.applicant_kinds:
         abort(404)
     preview = queries.preview_application(defn, party)
