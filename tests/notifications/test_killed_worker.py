@@ -1,8 +1,14 @@
 """A worker SIGKILLed during a 200-message run strands nothing it had not started: the batches
 it had not begun wait in Redis (no prefetch), the batch it was sending comes back after its
-lease, and each message goes out exactly once within 60 s of the restart. The claim deadline of
-a published row is the production one (600 s), so nothing here is rescued by ``requeue_lost``
-republishing by publication time, nor by the broker's visibility timeout."""
+lease, and each message goes out exactly once within 60 s of the restart.
+
+The worker has one process, held in the first send's DATA when it is killed: so nothing else is
+between an accepted DATA and its "sent" commit at that moment (the one at-least-once window,
+README.md), and a worker that prefetched would hold the next batch unstarted. The claim deadline
+of a published row is the production one (600 s); a batch stranded all the same would come back
+through the idle sweep (``requeue_lost``: nothing waits in Redis, the rows were published
+NOTIFY_REQUEUE_IDLE_SECONDS ago and never claimed) or the broker's visibility timeout, both well
+after the restart."""
 
 from __future__ import annotations
 
@@ -23,7 +29,7 @@ COUNT = 200
 
 def test_a_killed_worker_strands_no_unstarted_batch(stack, tmp_path):
     env = {**stack.worker.env, "NOTIFY_REQUEUE_AFTER_SECONDS": "600"}
-    worker = Worker(env, tmp_path / "w", concurrency=2)
+    worker = Worker(env, tmp_path / "w", concurrency=1)
     worker.directory.mkdir()
     with stack.app.app_context():
         user_id = create_applicant().id
@@ -32,7 +38,9 @@ def test_a_killed_worker_strands_no_unstarted_batch(stack, tmp_path):
     try:
         worker.start()
         wait_for(stack.mailbox.holding.is_set, what="the first send to reach DATA")
-        time.sleep(1)  # a worker that prefetches takes its next batch now
+        time.sleep(1)  # a worker that prefetches takes its next batch now, while its one
+        # process is held: a second process would be sending the other batches, and a kill
+        # could land between a send and its "sent" commit (at-least-once, not what is tested)
         worker.kill()
         stack.mailbox.release.set()
 
