@@ -27,6 +27,7 @@ from wtforms.validators import (
 )
 
 from app.accounts.roles import ROLE_LABELS
+from forms.choices import SelectChoice, options
 from forms.i18n import LocalizedForm as FlaskForm
 from forms.staff import MoneyField
 from forms.validators import PasswordPolicy
@@ -34,13 +35,14 @@ from forms.validators import PasswordPolicy
 ASSIGNABLE = ("reviewer", "approver", "finance", "auditor", "admin", "village_operator")
 
 
-def role_choices() -> list[tuple[str, str]]:
-    return [(r, _l(ROLE_LABELS[r])) for r in ASSIGNABLE]
+def role_choices() -> list[SelectChoice]:
+    return options((r, _l(ROLE_LABELS[r])) for r in ASSIGNABLE)
 
 
-def agency_choices(agencies: Iterable[Any]) -> list[tuple[str, str]]:
+def agency_choices(agencies: Iterable[Any]) -> list[SelectChoice]:
     """Choices for an agency select: ``agencies`` are the rows read by the view."""
-    return [("", _l("— tanpa OPD —"))] + [(a.code, f"{a.code} — {a.name}") for a in agencies]
+    return options([("", _l("— tanpa OPD —")),
+                    *((a.code, f"{a.code} — {a.name}") for a in agencies)])
 
 
 class ProgramPeriodForm(FlaskForm):
@@ -142,11 +144,11 @@ class GrantRoleForm(FlaskForm):
 class RegisterImportForm(FlaskForm):
     register = SelectField(
         _l("Register"),
-        choices=[
+        choices=options([
             ("dtks", _l("DTKS/DTSEN (rumah tangga berpenghasilan rendah)")),
             ("pesantren", _l("Data pesantren Kemenag (NSPP)")),
             ("awards", _l("Penerimaan bantuan sebelumnya")),
-        ],
+        ]),
     )
     file = FileField(
         _l("Berkas CSV atau XLSX"),

@@ -17,6 +17,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.widgets import DateInput
 
+from forms import choices
 from forms.i18n import LocalizedForm
 from forms.portal import YES_NO, as_yes_no
 from workflows.answers import AnswerCheck, validate_answers
@@ -106,12 +107,11 @@ def _field(spec: FormField, lang: str, desa_choices: Any) -> Field:
     if spec.type == "yes_no":
         return RadioField(choices=YES_NO, validate_choice=False, **options)
     if spec.type == "choice":
-        choices = [("", _l("— pilih —"))]
-        choices += [(o.key, getattr(o.label, lang)) for o in spec.options]
-        return SelectField(choices=choices, validate_choice=False, **options)
+        pairs = [("", _l("— pilih —")), *((o.key, getattr(o.label, lang)) for o in spec.options)]
+        return SelectField(choices=choices.options(pairs), validate_choice=False, **options)
     if spec.type == "desa":
         return SelectField(
-            choices=desa_choices or [("", _l("— pilih desa/kelurahan —"))],
+            choices=desa_choices or choices.options([("", _l("— pilih desa/kelurahan —"))]),
             validate_choice=False,
             **options,
         )

@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
+from forms.choices import options
 from forms.i18n import LocalizedForm as FlaskForm
 from forms.validators import (
     NIK,
@@ -27,7 +28,7 @@ from forms.validators import (
     MobilePhone,
 )
 
-YES_NO = [("ya", _l("Ya")), ("tidak", _l("Tidak"))]
+YES_NO = options([("ya", _l("Ya")), ("tidak", _l("Tidak"))])
 
 
 def yes_no(value: str | None) -> bool | None:

@@ -36,6 +36,7 @@ from wtforms.validators import (
 )
 
 from app.common.i18n import localized
+from forms.choices import options
 from forms.i18n import LocalizedForm as FlaskForm
 from workflows import FieldSpec, Transition
 
@@ -127,13 +128,13 @@ def _add_simple(attrs: dict, parts: list[Part], spec: FieldSpec) -> None:
     elif kind == "boolean":
         made = RadioField(
             label,
-            choices=[("ya", _l("Ya")), ("tidak", _l("Tidak"))],
+            choices=options([("ya", _l("Ya")), ("tidak", _l("Tidak"))]),
             validators=_required(spec, _l("Pilih salah satu.")),
         )
     else:  # choice
         made = RadioField(
             label,
-            choices=[(i.key, text(i.label)) for i in spec.items],
+            choices=options((i.key, text(i.label)) for i in spec.items),
             validators=_required(spec, _l("Pilih salah satu.")),
         )
     attrs[spec.name] = made
@@ -327,12 +328,13 @@ class QueueFilterForm(FlaskForm):
     desa = SelectField(_l("Desa/kelurahan"), choices=[], validate_choice=False)
     diambil = SelectField(
         _l("Penanganan"),
-        choices=[("", _l("Semua")), ("mine", _l("Yang saya ambil")), ("free", _l("Belum diambil"))],
+        choices=options([("", _l("Semua")), ("mine", _l("Yang saya ambil")),
+                         ("free", _l("Belum diambil"))]),
         validate_choice=False,
     )
     jumlah = SelectField(
         _l("Baris per halaman"),
-        choices=[("25", "25"), ("50", "50"), ("100", "100")],
+        choices=options([("25", "25"), ("50", "50"), ("100", "100")]),
         validate_choice=False,
     )
     terlambat = BooleanField(_l("Hanya yang melewati tenggat"))
@@ -368,9 +370,9 @@ class RegisterCheckForm(FlaskForm):
     """Kemenag's answer to one pesantren's request to be checked against the register."""
 
     check_id = IntegerField(validators=[InputRequired()])
-    decision = RadioField(_l("Keputusan"), choices=[
+    decision = RadioField(_l("Keputusan"), choices=options([
         ("confirm", _l("Terdaftar: masukkan NSPP ke register")),
         ("refuse", _l("Tidak terdaftar")),
-    ], validators=[InputRequired(_l("Pilih keputusan."))])
+    ]), validators=[InputRequired(_l("Pilih keputusan."))])
     note = TextAreaField(_l("Catatan untuk pesantren"), validators=[Optional(), Length(max=1000)],
                          description=_l("Wajib bila tidak terdaftar: apa yang perlu dilakukan."))

@@ -32,6 +32,7 @@ from forms.admin import (
     StaffUserForm,
     agency_choices,
 )
+from forms.choices import SelectChoice, options
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 USERS_PAGE = 50
@@ -58,7 +59,7 @@ def programs():
     return render_template("admin/programs.html", programs=rows, budgets=budgets)
 
 
-def _quota_choices(program: Program) -> list[tuple[str, str]]:
+def _quota_choices(program: Program) -> list[SelectChoice]:
     defn = registry().current(program.key)
     level = (
         ("desa", "kelurahan")
@@ -68,7 +69,7 @@ def _quota_choices(program: Program) -> list[tuple[str, str]]:
     regions = db.session.execute(
         sa.select(Region.code, Region.name).where(Region.level.in_(level)).order_by(Region.code)
     ).all()
-    return [(code, f"{code} {name}") for code, name in regions]
+    return options((code, f"{code} {name}") for code, name in regions)
 
 
 def _program_page(program: Program, *, period=None, budget=None, quota=None, status: int = 200):

@@ -15,6 +15,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.programs.registry import registry
 from app.regions.models import Region
+from forms.choices import options
 from forms.staff import QueueFilterForm, bulk_capable, text
 from workflows import Actor, ProgramDefinition, Transition, allowed_transitions
 
@@ -78,12 +79,12 @@ def region_names(codes: set[str]) -> dict[str, str]:
 
 def fill_choices(form: QueueFilterForm, user: User, chosen: Any) -> None:
     every = [("", _("Semua"))]
-    form.program.choices = every + [(d.key, text(d.name)) for d in my_programs(user)]
-    form.tahap.choices = every + [(k, text(n)) for k, n in my_stages(user, chosen.program)]
+    form.program.choices = options(every + [(d.key, text(d.name)) for d in my_programs(user)])
+    form.tahap.choices = options(every + [(k, text(n)) for k, n in my_stages(user, chosen.program)])
     kecamatan = db.session.execute(
         sa.select(Region.code, Region.name).where(Region.level == "kecamatan").order_by(Region.name)
     ).all()
-    form.kecamatan.choices = every + [(c, n) for c, n in kecamatan]
+    form.kecamatan.choices = options(every + [(c, n) for c, n in kecamatan])
     desa = (
         db.session.execute(
             sa.select(Region.code, Region.name)
@@ -93,7 +94,7 @@ def fill_choices(form: QueueFilterForm, user: User, chosen: Any) -> None:
         if chosen.kecamatan
         else []
     )
-    form.desa.choices = every + [(c, n) for c, n in desa]
+    form.desa.choices = options(every + [(c, n) for c, n in desa])
 
 
 def bulk_transition(user: User, chosen: Any) -> Transition | None:

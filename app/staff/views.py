@@ -31,6 +31,7 @@ from app.staff import filters
 from app.staff.blueprint import bp
 from app.staff.case import colleagues, load_case
 from app.staff.permissions import READ_ROLES, can_assign, for_roles
+from forms.choices import options
 from forms.staff import (
     ActionForm,
     AssignForm,
@@ -69,7 +70,7 @@ def render_case(
 ):
     case = load_case(current_user, application, forms)
     assign_form = AssignForm()
-    assign_form.assignee.choices = [(u.id, u.full_name) for u in case.colleagues]
+    assign_form.assignee.choices = options((u.id, u.full_name) for u in case.colleagues)
     body = render_template(
         "staff/application.html",
         case=case,
@@ -265,7 +266,7 @@ def assign(task_id: int):
     task = _task_or_404(task_id)
     require(can_assign(current_user, task))
     form = AssignForm()
-    form.assignee.choices = [(u.id, u.full_name) for u in colleagues(task)]
+    form.assignee.choices = options((u.id, u.full_name) for u in colleagues(task))
     if not form.validate_on_submit():
         flash(_("Pilih petugas yang akan menangani berkas ini."), "error")
         return _back(task)
