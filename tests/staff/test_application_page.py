@@ -6,7 +6,9 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.applications.models import Application, Decision, Document
+from app.agencies.models import Agency
+from app.applications.models import Application, Decision, Document, StageTask
+from app.applications.queries import open_task
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.organizations.models import Person
@@ -158,6 +160,33 @@ def test_a_second_tap_of_the_same_decision_lands_on_the_queue_with_a_notice(clie
     decisions = db.session.scalars(sa.select(Decision).where(
         Decision.application_id == application.id, Decision.action == "verify")).all()
     assert len(decisions) == 1
+
+
+def test_the_agency_head_hands_a_task_to_a_colleague_chosen_from_the_list(client, staff):
+    """The assign select lists the agency's holders of the stage's role (by name, id as value);
+    the chosen colleague gets the task, and an id that is not in the list is refused."""
+    _, application = submitted_sanitren()
+    login(client, staff["kemenag"])
+    assert post_action(client, application, "verify", CHECKLIST).status_code == 302
+    task = open_task(application)
+    task_id = task.id
+    assert (db.session.get(Agency, task.agency_id).code, task.role) == ("BAPPEDA", "reviewer")
+    colleague = staff["bappeda"]
+    client = client.application.test_client()
+    login(client, staff["head"])
+    page = page_of(client, application)
+    assert f'<option value="{colleague.id}">{colleague.full_name}</option>' in page
+    url = f"/staf/tugas/{task_id}/serahkan"
+    refused = client.post(url, data={"csrf_token": token(client, application),
+                                     "assignee": str(staff["kemenag"].id)},
+                          follow_redirects=True)
+    assert "Pilih petugas yang akan menangani berkas ini." in refused.get_data(as_text=True)
+    claimed = sa.select(StageTask.claimed_by_user_id).where(StageTask.id == task_id)
+    assert db.session.scalar(claimed) is None
+    handed = client.post(url, data={"csrf_token": token(client, application),
+                                    "assignee": str(colleague.id)}, follow_redirects=True)
+    assert "Berkas diserahkan." in handed.get_data(as_text=True)
+    assert db.session.scalar(claimed) == colleague.id
 
 
 def test_survey_with_photo_upload_and_geotag(client, staff):
