@@ -5,26 +5,29 @@ lease, and each message goes out exactly once within 60 s of the restart.
 The worker has one process, held in the first send's DATA when it is killed: so nothing else is
 between an accepted DATA and its "sent" commit at that moment (the one at-least-once window,
 README.md), and a worker that prefetched would hold the next batch unstarted. The claim deadline
-of a published row is the production one (600 s); a batch stranded all the same would come back
-through the idle sweep (``requeue_lost``: nothing waits in Redis, the rows were published
-NOTIFY_REQUEUE_IDLE_SECONDS ago and never claimed) or the broker's visibility timeout, both well
-after the restart."""
+of a published row is the production one (600 s). A batch stranded all the same would still come
+back, through the idle sweep (``requeue_lost``: nothing waits in Redis and the rows were published
+NOTIFY_REQUEUE_IDLE_SECONDS ago) or the visibility timeout, so the queue is counted at the kill."""
 
 from __future__ import annotations
 
 import time
 
 import pytest
+import redis
 from celery import Celery
 
 from app.extensions import db
 from app.notifications.celery_app import DELIVER_BATCH
+from app.notifications.settings import DEFAULTS
+from app.notifications.task_names import DELIVERY_QUEUE
 from tests.notifications.stack import Worker, wait_for
 from tests.notifications.test_worker import commit_digests, statuses
 from tests.support.factories import create_applicant
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 COUNT = 200
+BATCH = int(DEFAULTS["NOTIFY_DELIVERY_BATCH"])  # rows per delivery message
 
 
 def test_a_killed_worker_strands_no_unstarted_batch(stack, tmp_path):
@@ -42,6 +45,10 @@ def test_a_killed_worker_strands_no_unstarted_batch(stack, tmp_path):
         # process is held: a second process would be sending the other batches, and a kill
         # could land between a send and its "sent" commit (at-least-once, not what is tested)
         worker.kill()
+        # the batches it had not started are still in the queue: none sat prefetched in the
+        # killed worker (unacknowledged, back only after the visibility timeout)
+        waiting = redis.Redis.from_url(stack.redis.url).llen(DELIVERY_QUEUE)
+        assert waiting == COUNT // BATCH - 1, f"{waiting} batches waiting in Redis"
         stack.mailbox.release.set()
 
         worker.start()
