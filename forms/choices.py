@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
 
@@ -17,6 +18,11 @@ def options(pairs: Iterable[tuple[Any, Any]], *, optgroup: str | None = None
             ) -> list[SelectChoice]:
     """``(value, label)`` pairs as options, all in ``optgroup`` (None: outside any group)."""
     return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
+
+
+def yes_no() -> list[SelectChoice]:
+    """Ya / Tidak, the answer of every yes-or-no question (stored as "ya" / "tidak")."""
+    return options([("ya", _l("Ya")), ("tidak", _l("Tidak"))])
 
 
 def grouped(groups: Mapping[str | None, Iterable[tuple[Any, Any]]]) -> list[SelectChoice]:

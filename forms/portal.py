@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from forms.choices import options
+from forms.choices import yes_no
 from forms.i18n import LocalizedForm as FlaskForm
 from forms.validators import (
     NIK,
@@ -28,7 +28,7 @@ from forms.validators import (
     MobilePhone,
 )
 
-YES_NO = options([("ya", _l("Ya")), ("tidak", _l("Tidak"))])
+YES_NO = yes_no()
 
 
 def yes_no(value: str | None) -> bool | None:
