@@ -112,6 +112,9 @@ class NominationForm(FlaskForm):
                       render_kw={"inputmode": "numeric", "autocomplete": "off"})
     address = StringField(_l("Alamat sesuai KTP"), validators=[
         DataRequired(_l("Alamat wajib diisi.")), Length(max=300)])
+    #: asked of operators who nominate across the regency (a school's pupils live anywhere);
+    #: dropped for a village operator, whose desa it is
+    desa_code = _desa_field(_l("Desa/kelurahan sesuai KTP"))
     phone = TelField(_l("Nomor HP/WhatsApp"), validators=[Optional(), MobilePhone()],
                      render_kw={"inputmode": "tel"})
     npwp = StringField(_l("NPWP"), validators=[Optional(), NPWP()],

@@ -3,7 +3,8 @@ themselves.
 
 ```yaml
 nomination:
-  by: village_operator          # or school_operator; the operator's desa (or school) is the scope
+  by: village_operator          # or school_operator; the operator's desa (or school) is the scope:
+                                # a school's nominations carry its NPSN (answers.school_npsn)
   self_application: false       # default true: residents may also apply on their own
   columns: {pupil_count: jumlah_santri}   # optional: a form field's column in the nomination file
 ```

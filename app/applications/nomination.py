@@ -20,12 +20,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
-from app.accounts.roles import VILLAGE_OPERATOR
+from app.accounts.roles import SCHOOL_OPERATOR, VILLAGE_OPERATOR
 from app.applications import eligibility
 from app.applications import operations as applications
 from app.applications.models import Application
 from app.applications.nomination_rows import RowRefused, parse_row
-from app.applications.permissions import can_nominate_for, nominating_programs, operator_desa
+from app.applications.permissions import (
+    can_nominate_for,
+    nominating_programs,
+    operator_desa,
+    operator_school,
+)
 from app.common import pii
 from app.extensions import db
 from app.organizations import operations as organizations
@@ -90,6 +95,24 @@ def scope_desa(user: User, defn: ProgramDefinition) -> str | None:
     return operator_desa(user) if defn.nomination.by == VILLAGE_OPERATOR else None
 
 
+def scope_school(user: User, defn: ProgramDefinition) -> str | None:
+    """The school (NPSN) a school operator's nominations belong to; None for a village's."""
+    return operator_school(user) if defn.nomination.by == SCHOOL_OPERATOR else None
+
+
+def _in_school(operator: User, defn: ProgramDefinition, answers: dict[str, Any]) -> dict[str, Any]:
+    """A school operator nominates their own pupils: the answers carry the operator's NPSN (the
+    school the program's stages and reports read), and a row naming another school is refused."""
+    school = scope_school(operator, defn)
+    if school is None:
+        return answers
+    named = str(answers.get("school_npsn") or "").strip()
+    if named and named != school:
+        raise RowRefused(_l("Bukan siswa sekolah Anda: NPSN %(npsn)s berbeda dengan %(school)s.",
+                            npsn=named, school=school))
+    return {**answers, "school_npsn": school}
+
+
 def _existing_person(nik: str) -> Person | None:
     return db.session.scalar(
         sa.select(Person).where(Person.nik_bidx == pii.blind_index(nik, purpose="nik")))
@@ -111,6 +134,7 @@ def nominate(operator: User, defn: ProgramDefinition, values: dict[str, Any]
              ) -> tuple[Application, list[dict]]:
     """One nomination: person (reused when the NIK is known), account, draft and answers;
     with the eligibility rules and repeat limits that did not pass."""
+    answers = _in_school(operator, defn, values.get("answers") or {})
     person = _existing_person(values["nik"])
     if person is None:
         person = organizations.create_nominated_person(operator, values, values["nik"])
@@ -126,8 +150,8 @@ def nominate(operator: User, defn: ProgramDefinition, values: dict[str, Any]
     if earlier is not None:
         raise RowRefused(_l("NIK ganda: sudah diusulkan tahun anggaran %(year)s (%(number)s).",
                             year=application.fiscal_year, number=earlier.number))
-    if values.get("answers"):
-        applications.update_answers(application, operator, values["answers"])
+    if answers:
+        applications.update_answers(application, operator, answers)
     db.session.flush()
     unmet = [r for r in eligibility.precheck(defn, application) if r["outcome"] != "pass"]
     return application, unmet

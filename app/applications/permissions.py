@@ -178,6 +178,14 @@ def operator_desa(user: User) -> str | None:
                  if r.role == VILLAGE_OPERATOR and r.region_code), None)
 
 
+def operator_school(user: User) -> str | None:
+    """The school (NPSN) a school operator nominates for (None for everyone else)."""
+    if not user.is_authenticated:
+        return None
+    return next((r.school_npsn for r in user.roles
+                 if r.role == SCHOOL_OPERATOR and r.school_npsn), None)
+
+
 def can_apply_as(user: User, party: Organization | Person | None) -> bool:
     """A member applies for their organization; a person applies for themself."""
     if party is None or not user.is_authenticated:
@@ -201,7 +209,7 @@ def can_nominate_for(user: User, defn) -> bool:
         return False
     if defn.nomination.by == VILLAGE_OPERATOR:
         return operator_desa(user) is not None
-    return any(r.role == SCHOOL_OPERATOR and r.school_npsn for r in user.roles)
+    return operator_school(user) is not None
 
 
 def nominating_programs(user: User) -> list:

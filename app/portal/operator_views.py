@@ -23,7 +23,7 @@ from app.extensions import db
 from app.organizations.models import Person
 from app.organizations.operations import ProfileError
 from app.portal import queries, repeats
-from app.portal.blueprint import bp
+from app.portal.blueprint import bp, desa_choices
 from app.programs.registry import registry
 from forms.declared import build_form_class
 from forms.portal import NominationForm, NominationUploadForm, as_yes_no
@@ -44,6 +44,10 @@ def _nomination_form(defn, formdata=...):
     declared = build_form_class(registry().form_of(defn))
     form_class = type("ProgramNominationForm", (NominationForm, declared), {})
     form = form_class() if formdata is ... else form_class(formdata=formdata)
+    if nominations.scope_desa(current_user, defn) is None:
+        form.desa_code.choices = desa_choices(_("— pilih desa/kelurahan —"))
+    else:
+        delattr(form, "desa_code")
     read = {c.name for c in columns(defn)}
     for name, column in PERSON_FACT_FIELDS.items():
         if column not in read:
@@ -97,7 +101,8 @@ def nomination_template(key: str, fmt: str):
 def _row(defn, form) -> dict:
     """The form as a row of the program's file: one path of checks for both."""
     row = {"nama": form.full_name.data, "nik": form.nik.data,
-           "kode_desa": nominations.scope_desa(current_user, defn) or "",
+           "kode_desa": nominations.scope_desa(current_user, defn)
+           or (form.desa_code.data if "desa_code" in form else "") or "",
            "alamat": form.address.data, "no_hp": form.phone.data, "npwp": form.npwp.data,
            "bank": form.bank_name.data, "no_rekening": form.bank_number.data}
     for name, column in PERSON_FACT_FIELDS.items():

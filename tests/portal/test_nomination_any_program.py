@@ -12,10 +12,12 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
+from app.accounts.models import User
 from app.agencies.models import Agency
 from app.applications import operations
 from app.applications.models import Application
 from app.extensions import db
+from app.organizations.models import Person
 from app.programs.operations import sync_program
 from app.programs.registry import registry
 from tests.api.conftest import bearer, issue
@@ -188,3 +190,83 @@ def test_a_civil_servant_guru_ngaji_is_shown_as_not_eligible_at_nomination(clien
     assert "1 baris diterima" in text and "Belum memenuhi syarat" in text
     assert "Bukan ASN, TNI, atau Polri" in text
     assert "Permohonan terkirim" not in text
+
+
+SCHOOL_A, SCHOOL_B = "20601234", "20605678"
+
+
+@pytest.fixture
+def school_app(template_url, backend, tmp_path):
+    """PAKUMIS as a program that schools nominate for (the fixture with ``by: school_operator``
+    and an optional ``school_npsn`` answer)."""
+    from app.demo import ensure_reference_data
+
+    text = (FIXTURES / "pakumis.yaml").read_text(encoding="utf-8")
+    assert "  by: village_operator\n" in text
+    npsn_field = ("        - key: school_npsn\n          type: text\n"
+                  "          label: {id: NPSN sekolah, en: School NPSN}\n"
+                  "          required: false\n          max_length: 8\nwindow:")
+    assert "          max_length: 500\nwindow:" in text
+    text = text.replace("village_operator", "school_operator")  # nominates and sends
+    text = text.replace("\nwindow:", "\n" + npsn_field, 1)
+    (tmp_path / "pakumis.yaml").write_text(text, encoding="utf-8")
+    context = committing_app_context(template_url, backend, PROGRAMS_DIR=str(tmp_path))
+    with context as app, app.app_context():
+        ensure_reference_data(set())
+        db.session.add(Agency(code="DPRKPP", name="Dinas Perumahan"))
+        db.session.commit()
+        sync_program(registry().current("pakumis"))
+        db.session.commit()
+        open_program("pakumis")
+        yield app
+        db.session.remove()
+
+
+def school_operator(npsn: str):
+    user = create_staff("school_operator")
+    for assignment in user.roles:
+        assignment.school_npsn = npsn
+    db.session.commit()
+    return user
+
+
+def test_a_school_operator_names_the_desa_and_nominates_for_their_own_school(school_app):
+    """The page asks a school operator for the nominee's desa (a village operator's is fixed);
+    the nomination carries the operator's school, by page and by API; another school's is
+    refused."""
+    from app.applications import nomination as nominations
+
+    first, second = school_operator(SCHOOL_A), school_operator(SCHOOL_B)
+    ids = first.id, second.id
+    client = school_app.test_client()
+    login(client, first)
+    page = client.get("/portal/operator/pakumis").get_data(as_text=True)
+    assert 'name="desa_code"' in page and '<optgroup label="Balaraja">' in page
+    person = {"full_name": "Bapak Sarmin", "nik": "3603011201850001", "address": "Kp. Cangkudu",
+              "owns_land": "ya", "land_proof": "ajb", "residents": "5"}
+    missing = post_form(client, "/portal/operator/pakumis/usulan", person,
+                        form_url="/portal/operator/pakumis")
+    assert missing.status_code == 422 and "Pilih desa/kelurahan." in missing.get_data(as_text=True)
+    assert nominated(first) == []
+    response = post_form(client, "/portal/operator/pakumis/usulan", {**person, "desa_code": DESA},
+                         form_url="/portal/operator/pakumis")
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    [application] = nominated(first)
+    assert application.answers["school_npsn"] == SCHOOL_A
+    assert db.session.get(Person, application.person_id).desa_code == DESA
+
+    first, second = (db.session.get(User, user_id) for user_id in ids)  # after the requests
+    token = issue(second, "school_operator")
+    body = {"program_key": "pakumis", "full_name": "Ibu Sarni", "nik": "3603011201850003",
+            "desa_code": DESA, "owns_land": True, "land_proof": "sertifikat", "residents": 4}
+    created = client.post("/api/v1/nominations", json=body, headers=bearer(token))
+    assert created.status_code == 201, created.json
+    first, second = (db.session.get(User, user_id) for user_id in ids)
+    assert [a.answers["school_npsn"] for a in nominated(second)] == [SCHOOL_B]
+
+    defn = registry().current("pakumis")
+    with pytest.raises(nominations.RowRefused, match=f"NPSN {SCHOOL_B} berbeda dengan {SCHOOL_A}"):
+        nominations.nominate_one(first, defn, {
+            "nama": "Bapak Darta", "nik": "3603011201850005", "kode_desa": DESA,
+            "tanah_milik_sendiri": "ya", "bukti_tanah": "ajb", "jumlah_penghuni": "3",
+            "school_npsn": SCHOOL_B})
