@@ -13,18 +13,16 @@ import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
 from app.accounts.models import User
-from app.agencies.models import Agency
 from app.applications import operations
 from app.applications.models import Application
 from app.extensions import db
 from app.organizations.models import Person
-from app.programs.operations import sync_program
 from app.programs.registry import registry
 from tests.api.conftest import bearer, issue
-from tests.conftest import committing_app_context, csrf_from, post_form
+from tests.conftest import csrf_from, post_form
 from tests.portal.conftest import login
 from tests.support.factories import create_applicant, create_staff
-from tests.support.programs import make_person, open_program
+from tests.support.programs import make_person, open_program, pakumis_app
 
 FIXTURES = Path(__file__).resolve().parents[1] / "workflows" / "fixtures"
 DESA = "36.03.01.2003"
@@ -33,19 +31,9 @@ HEADER = "nama,nik,kode_desa,alamat,tanah_milik_sendiri,bukti_tanah,jumlah_pengh
 
 @pytest.fixture
 def app(template_url, backend):
-    from app.demo import ensure_reference_data
-
-    context = committing_app_context(template_url, backend, PROGRAMS_DIR=str(FIXTURES))
-    with context as app, app.app_context():
-        ensure_reference_data({"guru_ngaji"})
-        db.session.add(Agency(code="DPRKPP", name="Dinas Perumahan"))
-        db.session.commit()
-        sync_program(registry().current("pakumis"))
-        db.session.commit()
-        open_program("pakumis")
+    with pakumis_app(template_url, backend, FIXTURES, reference={"guru_ngaji"}) as app:
         open_program("guru_ngaji")
         yield app
-        db.session.remove()
 
 
 @pytest.fixture
@@ -199,7 +187,6 @@ SCHOOL_A, SCHOOL_B = "20601234", "20605678"
 def school_app(template_url, backend, tmp_path):
     """PAKUMIS as a program that schools nominate for (the fixture with ``by: school_operator``
     and an optional ``school_npsn`` answer)."""
-    from app.demo import ensure_reference_data
 
     text = (FIXTURES / "pakumis.yaml").read_text(encoding="utf-8")
     assert "  by: village_operator\n" in text
@@ -210,16 +197,8 @@ def school_app(template_url, backend, tmp_path):
     text = text.replace("village_operator", "school_operator")  # nominates and sends
     text = text.replace("\nwindow:", "\n" + npsn_field, 1)
     (tmp_path / "pakumis.yaml").write_text(text, encoding="utf-8")
-    context = committing_app_context(template_url, backend, PROGRAMS_DIR=str(tmp_path))
-    with context as app, app.app_context():
-        ensure_reference_data(set())
-        db.session.add(Agency(code="DPRKPP", name="Dinas Perumahan"))
-        db.session.commit()
-        sync_program(registry().current("pakumis"))
-        db.session.commit()
-        open_program("pakumis")
+    with pakumis_app(template_url, backend, tmp_path, reference=set()) as app:
         yield app
-        db.session.remove()
 
 
 def school_operator(npsn: str):

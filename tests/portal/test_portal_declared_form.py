@@ -7,40 +7,27 @@ from pathlib import Path
 
 import pytest
 
-from app.agencies.models import Agency
 from app.applications import operations
 from app.applications.models import Application
 from app.extensions import db
-from app.programs.operations import sync_program
-from app.programs.registry import registry
-from tests.conftest import committing_app_context, post_form
+from tests.conftest import post_form
 from tests.portal.conftest import login
 from tests.support.factories import create_applicant
-from tests.support.programs import attach_for_stage, make_person, open_program
+from tests.support.programs import attach_for_stage, make_person, pakumis_app
 
 FIXTURE = Path(__file__).resolve().parents[1] / "workflows" / "fixtures" / "pakumis.yaml"
 
 
-@pytest.fixture
-def pakumis_app(template_url, backend, tmp_path):
-    from app.demo import ensure_reference_data
-
+@pytest.fixture(name="pakumis_app")
+def resident_pakumis_app(template_url, backend, tmp_path):
     outside = tmp_path / "programs"
     outside.mkdir()
     # this test is about the declared form: let residents apply themselves here
     text = FIXTURE.read_text(encoding="utf-8")
     (outside / "pakumis.yaml").write_text(
         text.replace("self_application: false", "self_application: true"), encoding="utf-8")
-    context = committing_app_context(template_url, backend, PROGRAMS_DIR=str(outside))
-    with context as app, app.app_context():
-        ensure_reference_data({"sanitren"})
-        db.session.add(Agency(code="DPRKPP", name="Dinas Perumahan dan Permukiman"))
-        db.session.commit()
-        sync_program(registry().current("pakumis"))
-        db.session.commit()
-        open_program("pakumis")
+    with pakumis_app(template_url, backend, outside, reference={"sanitren"}) as app:
         yield app
-        db.session.remove()
 
 
 def test_declared_form_renders_saves_and_submits(pakumis_app):

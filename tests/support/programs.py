@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask
 
 from app.accounts.models import User
+from app.agencies.models import Agency
 from app.applications import documents, workflow
 from app.applications import operations as applications
 from app.applications.models import Application
@@ -18,6 +23,8 @@ from app.db import utcnow
 from app.extensions import db
 from app.organizations.models import BankAccount, Membership, Organization, Person
 from app.programs.models import Program
+from app.programs.operations import sync_program
+from app.programs.registry import registry
 from app.registers.models import RegisterEntry
 from tests.support.factories import create_applicant
 
@@ -25,6 +32,27 @@ PDF = blank_pdf()
 JPG = tiny_image("JPEG")
 PNG = tiny_image("PNG")
 _seq = itertools.count(1)
+
+
+@contextmanager
+def pakumis_app(template_url: str, backend: str, programs_dir: Path, *,
+                reference: set[str]) -> Iterator[Flask]:
+    """An app whose extra programs come from ``programs_dir`` (the PAKUMIS fixture, as it is or
+    altered), in its app context: the reference data of the ``reference`` programs, the housing
+    agency PAKUMIS names, and PAKUMIS synced and open."""
+    from app.demo import ensure_reference_data
+    from tests.conftest import committing_app_context
+
+    context = committing_app_context(template_url, backend, PROGRAMS_DIR=str(programs_dir))
+    with context as app, app.app_context():
+        ensure_reference_data(reference)
+        db.session.add(Agency(code="DPRKPP", name="Dinas Perumahan dan Permukiman"))
+        db.session.commit()
+        sync_program(registry().current("pakumis"))
+        db.session.commit()
+        open_program("pakumis")
+        yield app
+        db.session.remove()
 
 
 def open_program(key: str, *, days: int = 60, ceiling: int | None = None) -> None:
