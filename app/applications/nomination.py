@@ -109,7 +109,7 @@ def _in_school(operator: User, defn: ProgramDefinition, answers: dict[str, Any])
     named = str(answers.get("school_npsn") or "").strip()
     if named and named != school:
         raise RowRefused(_l("Bukan siswa sekolah Anda: NPSN %(npsn)s berbeda dengan %(school)s.",
-                            npsn=named, school=school))
+                            npsn=named, school=school), field="school_npsn")
     return {**answers, "school_npsn": school}
 
 

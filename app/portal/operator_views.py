@@ -127,8 +127,9 @@ def nominate(key: str | None):
             return redirect(url_for("portal.documents_step", application_id=earlier.id), 303)
         try:
             application, unmet = nominations.nominate_one(current_user, defn, _row(defn, form))
-        except nominations.RowRefused as refused:
-            form.nik.errors.append(str(refused))
+        except nominations.RowRefused as refused:  # beside its field, else beside the NIK
+            field = form._fields.get(refused.field or "", form.nik)
+            field.errors.append(str(refused))
         except (ProfileError, ApplicationError) as refused:
             form.full_name.errors.append(getattr(refused, "message", str(refused)))
         else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -243,6 +244,15 @@ def test_a_school_operator_names_the_desa_and_nominates_for_their_own_school(sch
     first, second = (db.session.get(User, user_id) for user_id in ids)
     assert [a.answers["school_npsn"] for a in nominated(second)] == [SCHOOL_B]
 
+    client = school_app.test_client()
+    login(client, first)
+    other = post_form(client, "/portal/operator/pakumis/usulan",
+                      {**person, "nik": "3603011201850004", "desa_code": DESA,
+                       "school_npsn": SCHOOL_B}, form_url="/portal/operator/pakumis")
+    assert other.status_code == 422
+    shown = re.search(r'id="school_npsn-error">(.*?)</div>', other.get_data(as_text=True), re.S)
+    assert shown and f"NPSN {SCHOOL_B} berbeda dengan {SCHOOL_A}" in shown.group(1)
+    first = db.session.get(User, ids[0])
     defn = registry().current("pakumis")
     with pytest.raises(nominations.RowRefused, match=f"NPSN {SCHOOL_B} berbeda dengan {SCHOOL_A}"):
         nominations.nominate_one(first, defn, {
