@@ -20,9 +20,8 @@ def options(pairs: Iterable[tuple[Any, Any]], *, optgroup: str | None = None
     return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
 
 
-def yes_no() -> list[SelectChoice]:
-    """Ya / Tidak, the answer of every yes-or-no question (stored as "ya" / "tidak")."""
-    return options([("ya", _l("Ya")), ("tidak", _l("Tidak"))])
+#: Ya / Tidak, the options of every yes-or-no question (stored as "ya" / "tidak")
+YES_NO = options([("ya", _l("Ya")), ("tidak", _l("Tidak"))])
 
 
 def grouped(groups: Mapping[str | None, Iterable[tuple[Any, Any]]]) -> list[SelectChoice]:

@@ -19,7 +19,7 @@ from wtforms.widgets import DateInput
 
 from forms import choices
 from forms.i18n import LocalizedForm
-from forms.portal import YES_NO, as_yes_no
+from forms.portal import as_yes_no
 from workflows.answers import AnswerCheck, validate_answers
 from workflows.form_model import IDENTIFIER_TYPES, Form, FormField
 
@@ -105,7 +105,7 @@ def _field(spec: FormField, lang: str, desa_choices: Any) -> Field:
     if spec.max_length:
         render_kw["maxlength"] = spec.max_length
     if spec.type == "yes_no":
-        return RadioField(choices=YES_NO, validate_choice=False, **options)
+        return RadioField(choices=choices.YES_NO, validate_choice=False, **options)
     if spec.type == "choice":
         pairs = [("", _l("— pilih —")), *((o.key, getattr(o.label, lang)) for o in spec.options)]
         return SelectField(choices=choices.options(pairs), validate_choice=False, **options)

@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from forms.choices import yes_no
+from forms.choices import YES_NO
 from forms.i18n import LocalizedForm as FlaskForm
 from forms.validators import (
     NIK,
@@ -27,8 +27,6 @@ from forms.validators import (
     BankAccountNumber,
     MobilePhone,
 )
-
-YES_NO = yes_no()
 
 
 def yes_no(value: str | None) -> bool | None:

@@ -36,7 +36,7 @@ from wtforms.validators import (
 )
 
 from app.common.i18n import localized
-from forms.choices import options, yes_no
+from forms.choices import YES_NO, options
 from forms.i18n import LocalizedForm as FlaskForm
 from workflows import FieldSpec, Transition
 
@@ -128,7 +128,7 @@ def _add_simple(attrs: dict, parts: list[Part], spec: FieldSpec) -> None:
     elif kind == "boolean":
         made = RadioField(
             label,
-            choices=yes_no(),
+            choices=YES_NO,
             validators=_required(spec, _l("Pilih salah satu.")),
         )
     else:  # choice

@@ -100,9 +100,10 @@ def nomination_template(key: str, fmt: str):
 
 def _row(defn, form) -> dict:
     """The form as a row of the program's file: one path of checks for both."""
-    row = {"nama": form.full_name.data, "nik": form.nik.data,
-           "kode_desa": nominations.scope_desa(current_user, defn)
-           or (form.desa_code.data if "desa_code" in form else "") or "",
+    # the operator's own desa, or (a school operator) the one chosen on the form
+    scope = nominations.scope_desa(current_user, defn)
+    desa = form.desa_code.data if "desa_code" in form else scope
+    row = {"nama": form.full_name.data, "nik": form.nik.data, "kode_desa": desa or "",
            "alamat": form.address.data, "no_hp": form.phone.data, "npwp": form.npwp.data,
            "bank": form.bank_name.data, "no_rekening": form.bank_number.data}
     for name, column in PERSON_FACT_FIELDS.items():
