@@ -116,6 +116,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "AUDIT_SIGNING_KEY": os.environ.get("AUDIT_SIGNING_KEY") or None,
         "AUDIT_PUBLIC_KEY": os.environ.get("AUDIT_PUBLIC_KEY") or None,
         "AUDIT_CHECKPOINT_DIR": os.environ.get("AUDIT_CHECKPOINT_DIR") or None,
+        # the hour (Asia/Jakarta) at which beat has the daily audit checkpoint signed, at :30
+        "AUDIT_CHECKPOINT_HOUR": int(os.environ.get("AUDIT_CHECKPOINT_HOUR", "1")),
         "PROGRAMS_DIR": os.environ.get("PROGRAMS_DIR") or None,
         "PASSWORD_HASH_PARAMS": _hash_params(instance),
         "SERVER_NAME_FOR_LINKS": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),

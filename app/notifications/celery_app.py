@@ -50,6 +50,14 @@ def beat_schedule(config: Any) -> dict[str, Any]:
             "task": "notifications.daily_digest", "schedule": crontab(minute=5),
             "options": {"expires": 3600},
         },
+        # the audit chain's signed checkpoint (app/audit/tasks.py), once a day in Jakarta time;
+        # a beat that was down then sends the next day's: one missed day leaves a longer stretch
+        # between checkpoints, never an unsigned one (the next checkpoint covers the whole chain)
+        "audit-daily-checkpoint": {
+            "task": "audit.daily_checkpoint",
+            "schedule": crontab(hour=int(config.get("AUDIT_CHECKPOINT_HOUR", 1)), minute=30),
+            "options": {"expires": 3600},
+        },
     }
 
 
@@ -58,6 +66,11 @@ def visibility_timeout(config: Any) -> int:
     a late-acknowledged sweep of a killed worker runs again minutes later, not an hour."""
     chosen = read(config, "NOTIFY_VISIBILITY_TIMEOUT")
     return int(chosen) if chosen else int(read(config, "NOTIFY_TASK_TIME_LIMIT")) + 60
+
+
+#: modules of other domains whose tasks the worker runs, imported by name when the worker starts
+#: (the web process only publishes, and this wiring needs no import of those domains)
+TASK_MODULES = ("app.audit.tasks",)
 
 
 def celery_config(config: Any) -> dict[str, Any]:
@@ -109,7 +122,9 @@ def celery_config(config: Any) -> dict[str, Any]:
         "task_routes": {DELIVER: {"queue": "notifications"},
                         DELIVER_BATCH: {"queue": "notifications"},
                         "notifications.noop": {"queue": "notifications"},
-                        "notifications.*": {"queue": "sweeps"}},
+                        "notifications.*": {"queue": "sweeps"},
+                        "audit.*": {"queue": "sweeps"}},
+        "imports": TASK_MODULES,
         "timezone": "Asia/Jakarta",
         "enable_utc": True,
         "beat_schedule": beat_schedule(config),
