@@ -113,6 +113,11 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         "UPLOAD_MAX_PIXELS": int(os.environ.get("UPLOAD_MAX_PIXELS", "50000000")),
+        # ClamAV's clamd (a socket path or tcp://host:port): uploads are scanned when set
+        "CLAMD_SOCKET": os.environ.get("CLAMD_SOCKET") or None,
+        "CLAMD_TIMEOUT": float(os.environ.get("CLAMD_TIMEOUT", "30")),
+        # how often beat rescans the uploads kept while clamd was out of reach
+        "CLAMD_RESCAN_SECONDS": float(os.environ.get("CLAMD_RESCAN_SECONDS", "300")),
         "AUDIT_SIGNING_KEY": os.environ.get("AUDIT_SIGNING_KEY") or None,
         "AUDIT_PUBLIC_KEY": os.environ.get("AUDIT_PUBLIC_KEY") or None,
         "AUDIT_CHECKPOINT_DIR": os.environ.get("AUDIT_CHECKPOINT_DIR") or None,

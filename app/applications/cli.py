@@ -56,3 +56,15 @@ def migrate(to: str) -> None:
     click.echo(" ".join(f"{name}={count}" for name, count in counts.items()))
     if counts["missing"] or counts["corrupt"]:
         raise click.ClickException("some documents could not be copied (listed above)")
+
+
+@documents_cli.command("rescan")
+@click.option("--limit", type=int, default=500, show_default=True)
+@with_appcontext
+def rescan(limit: int) -> None:
+    """Virus-scan the documents uploaded while clamd was out of reach (CLAMD_SOCKET); beat
+    runs the same sweep (documents.rescan_pending). Infected ones are quarantined."""
+    from app.applications.documents import rescan_pending
+
+    counts = rescan_pending(limit)
+    click.echo(" ".join(f"{name}={count}" for name, count in counts.items()))

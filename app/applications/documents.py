@@ -7,6 +7,7 @@ Replacing a document keeps the earlier version for the record (``is_current`` fa
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from app.accounts.models import User
 from app.applications.file_checks import DEFAULT_MAX_PIXELS, CheckedFile, FileRefused, check_file
 from app.applications.models import Application, Document
 from app.applications.storage import store
+from app.applications.virus_scan import ScannerUnavailable, scan
 from app.applications.workflow import definition_of
 from app.audit.operations import record
 from app.common.errors import Refusal
@@ -32,6 +34,9 @@ SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
 )
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+#: ``meta["virus_scan"]`` of a document when ``CLAMD_SOCKET`` is set (absent otherwise)
+CLEAN, PENDING, INFECTED = "clean", "pending", "infected"
+log = logging.getLogger(__name__)
 
 
 class DocumentRejected(Refusal):
@@ -62,6 +67,7 @@ def _check(definition, doc_type: str, content: bytes) -> tuple[str, str, Checked
     if len(content) > requirement.max_mb * 1024 * 1024:
         raise DocumentRejected(_l("Ukuran berkas melebihi batas %(max)s MB.",
                                   max=requirement.max_mb))
+    scanned = _virus_scan(content)
     sniffed = sniff(content)
     accepted = {"jpeg" if a == "jpeg" else a for a in requirement.accept}
     if sniffed is None or sniffed[0] not in accepted:
@@ -73,7 +79,77 @@ def _check(definition, doc_type: str, content: bytes) -> tuple[str, str, Checked
             "UPLOAD_MAX_PIXELS", DEFAULT_MAX_PIXELS))
     except FileRefused as refused:
         raise DocumentRejected(refused.lazy) from refused
+    if scanned:
+        checked = CheckedFile(checked.content, {**checked.meta, "virus_scan": scanned})
     return (*sniffed, checked)
+
+
+def _virus_scan(content: bytes) -> str | None:
+    """With ``CLAMD_SOCKET`` set: refuse an infected file; "clean", or "pending" when clamd is
+    out of reach (the upload is kept and ``rescan_pending`` checks it when clamd is back: its
+    type was already checked by a real parse, and an applicant's work is not lost to an outage).
+    None when no scanner is configured."""
+    address = current_app.config.get("CLAMD_SOCKET")
+    if not address:
+        return None
+    try:
+        found = scan(content, address, timeout=current_app.config.get("CLAMD_TIMEOUT", 30))
+    except ScannerUnavailable as exc:
+        log.warning("virus scan unavailable, upload kept as pending: %s", exc)
+        return PENDING
+    if found:
+        log.warning("upload refused: clamd found %s", found)
+        raise DocumentRejected(_l(
+            "Berkas ditolak: pemindai virus menemukan %(name)s. Periksa perangkat Anda dan "
+            "unggah berkas yang bersih.", name=found))
+    return CLEAN
+
+
+def rescan_pending(limit: int = 500) -> dict[str, int]:
+    """Scan the documents kept as pending while clamd was out of reach, one commit each. An
+    infected one is taken out of use (``is_current`` false, never served) and audited; the row
+    and its bytes stay for the record. Stops at the first scanner failure (clamd still down)."""
+    counts = {CLEAN: 0, INFECTED: 0, PENDING: 0}
+    address = current_app.config.get("CLAMD_SOCKET")
+    if not address:
+        return counts
+    ids = db.session.scalars(
+        sa.select(Document.id).where(Document.meta["virus_scan"].as_string() == PENDING)
+        .order_by(Document.id).limit(limit)
+    ).all()
+    for position, document_id in enumerate(ids):
+        document = db.session.get(Document, document_id)
+        try:
+            found = scan(read(document), address,
+                         timeout=current_app.config.get("CLAMD_TIMEOUT", 30))
+        except ScannerUnavailable as exc:
+            log.warning("virus rescan stopped, clamd unavailable: %s", exc)
+            counts[PENDING] = len(ids) - position
+            break
+        if found:
+            _quarantine(document, found)
+        document.meta = {**document.meta, "virus_scan": INFECTED if found else CLEAN}
+        counts[INFECTED if found else CLEAN] += 1
+        db.session.commit()
+    return counts
+
+
+def _quarantine(document: Document, found: str) -> None:
+    document.is_current = False
+    document.meta = {**document.meta, "virus": found}
+    record(
+        "document.quarantined",
+        program_key=document.application.program_key,
+        object_type="document",
+        object_id=document.id,
+        object_version=document.version,
+        summary={"application": document.application.number, "doc_type": document.doc_type,
+                 "sha256": document.sha256, "virus": found},
+    )
+
+
+def is_quarantined(document: Document) -> bool:
+    return (document.meta or {}).get("virus_scan") == INFECTED
 
 
 def attach(

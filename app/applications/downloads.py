@@ -20,7 +20,11 @@ def content_disposition(filename: str, *, attachment: bool = True) -> str:
 
 def document_response(doc: Document, *, attachment: bool = True) -> Response:
     """Stream the bytes (never sniffed, never cached). Bytes missing from the store are logged
-    and answered 404: the row exists, but there is nothing to give."""
+    and answered 404: the row exists, but there is nothing to give. A document the virus rescan
+    quarantined is never served (403)."""
+    if documents.is_quarantined(doc):
+        current_app.logger.warning("document %s: quarantined, not served", doc.id)
+        abort(403)
     try:
         chunks = documents.stream(doc)
     except MissingContent:

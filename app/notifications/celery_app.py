@@ -50,6 +50,9 @@ def beat_schedule(config: Any) -> dict[str, Any]:
             "task": "notifications.daily_digest", "schedule": crontab(minute=5),
             "options": {"expires": 3600},
         },
+        # uploads kept while clamd was out of reach (CLAMD_SOCKET; a no-op without it)
+        "documents-rescan-pending": _every(float(config.get("CLAMD_RESCAN_SECONDS", 300)),
+                                           "documents.rescan_pending"),
         # the audit chain's signed checkpoint (app/audit/tasks.py), once a day in Jakarta time;
         # a beat that was down then sends the next day's: one missed day leaves a longer stretch
         # between checkpoints, never an unsigned one (the next checkpoint covers the whole chain)
@@ -70,7 +73,7 @@ def visibility_timeout(config: Any) -> int:
 
 #: modules of other domains whose tasks the worker runs, imported by name when the worker starts
 #: (the web process only publishes, and this wiring needs no import of those domains)
-TASK_MODULES = ("app.audit.tasks",)
+TASK_MODULES = ("app.audit.tasks", "app.applications.tasks")
 
 
 def celery_config(config: Any) -> dict[str, Any]:
@@ -123,7 +126,8 @@ def celery_config(config: Any) -> dict[str, Any]:
                         DELIVER_BATCH: {"queue": "notifications"},
                         "notifications.noop": {"queue": "notifications"},
                         "notifications.*": {"queue": "sweeps"},
-                        "audit.*": {"queue": "sweeps"}},
+                        "audit.*": {"queue": "sweeps"},
+                        "documents.*": {"queue": "sweeps"}},
         "imports": TASK_MODULES,
         "timezone": "Asia/Jakarta",
         "enable_utc": True,

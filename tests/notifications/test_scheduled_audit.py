@@ -1,4 +1,4 @@
-"""The daily audit checkpoint is scheduled by beat and run by the real worker.
+"""The daily audit checkpoint (and the virus rescan) are scheduled by beat, run by the worker.
 
 ``audit.daily_checkpoint`` (app/audit/tasks.py) once existed as a task that no beat entry sent
 and no worker had registered: outside checkpoints were only ever written by hand. Here a real
@@ -27,7 +27,10 @@ def test_beat_sends_the_audit_checkpoint_daily_at_the_configured_hour(app):
     assert entry["task"] == "audit.daily_checkpoint"
     assert entry["schedule"].hour == {3} and entry["schedule"].minute == {30}
     routes = celery_config(app.config)["task_routes"]
-    assert routes["audit.*"] == {"queue": "sweeps"}
+    assert routes["audit.*"] == routes["documents.*"] == {"queue": "sweeps"}
+    rescan = celery_config({**app.config, "CLAMD_RESCAN_SECONDS": 120})["beat_schedule"][
+        "documents-rescan-pending"]
+    assert rescan["task"] == "documents.rescan_pending" and rescan["schedule"] == 120
 
 
 def test_the_worker_runs_the_daily_checkpoint_sent_by_name(stack, tmp_path):
@@ -39,6 +42,8 @@ def test_the_worker_runs_the_daily_checkpoint_sent_by_name(stack, tmp_path):
         db.session.commit()
     stack.worker.start()
     wait_for(stack.worker.ready, timeout=120, what="the worker to be ready")
+    registered = stack.worker.log().partition("[tasks]")[2]
+    assert "audit.daily_checkpoint" in registered and "documents.rescan_pending" in registered
 
     sender = Celery(broker=stack.redis.url)
     try:
