@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 
 from app.accounts.models import User
 from app.agencies.models import Agency
@@ -32,8 +32,10 @@ TEMPLATE = "audit/decision_file.html"
 
 
 def _environment() -> Environment:
-    """The app's Jinja environment (filters, i18n) reading this package's templates."""
-    return current_app.jinja_env.overlay(loader=FileSystemLoader(str(TEMPLATES)))
+    """The app's Jinja environment (filters, i18n) reading this package's templates first, then
+    the app's (for the shared macros, e.g. where a photo was taken)."""
+    loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), current_app.jinja_env.loader])
+    return current_app.jinja_env.overlay(loader=loader)
 
 
 def eligibility_rows(eligibility: Any) -> list[dict[str, Any]]:

@@ -290,3 +290,21 @@ def test_document_preview_is_inline_and_recorded(client, staff):
     other = client.application.test_client()
     login(other, staff["disdik"])
     assert other.get(f"/staf/permohonan/{application.id}/dokumen/{doc.id}").status_code == 404
+
+
+def test_the_cameras_geotag_and_time_and_an_unscanned_upload_are_shown(client, staff, app,
+                                                                       monkeypatch, tmp_path):
+    """The EXIF geotag and capture time kept from a photo (file_checks) are shown beside it, and
+    a file kept while the virus scanner was out of reach says so."""
+    from app.applications import documents
+    from tests.security.test_hostile_files import geotagged_jpeg
+
+    owner, application = submitted_sanitren()
+    monkeypatch.setitem(app.config, "CLAMD_SOCKET", str(tmp_path / "no-clamd.sock"))
+    photo = documents.attach(application, "site_photos", "lokasi.jpg", geotagged_jpeg(), owner)
+    db.session.commit()
+    assert photo.meta["virus_scan"] == "pending"
+    login(client, staff["kemenag"])
+    page = page_of(client, application)
+    assert "Geotag: -6.1783, 106.4965 · Diambil 2026-02-03 09:15" in page
+    assert "Belum dipindai antivirus" in page
