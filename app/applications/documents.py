@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
+from app.applications import notices
 from app.applications.file_checks import DEFAULT_MAX_PIXELS, CheckedFile, FileRefused, check_file
 from app.applications.models import Application, Document
 from app.applications.storage import store
@@ -146,6 +147,7 @@ def _quarantine(document: Document, found: str) -> None:
         summary={"application": document.application.number, "doc_type": document.doc_type,
                  "sha256": document.sha256, "virus": found},
     )
+    notices.document_quarantined(document, found)  # an outbox row, in this transaction
 
 
 def is_quarantined(document: Document) -> bool:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.applications.models import Application, Decision, Disbursement, StageTask
+from app.accounts.models import User
+from app.applications.models import Application, Decision, Disbursement, Document, StageTask
+from app.applications.queries import uploadable_documents
 from app.extensions import db
 from app.notifications import events
 from app.programs.registry import registry
@@ -54,3 +56,19 @@ def _last_disbursement(application: Application, status: str) -> Disbursement | 
 def _new_work(task: StageTask | None) -> None:
     if task is not None and task.agency_id is not None:
         events.new_work(task, events.agency_users(task.agency_id, task.role))
+
+
+def document_quarantined(document: Document, virus: str) -> None:
+    """Tell whoever uploaded ``document`` that the virus rescan took it out of use."""
+    application = document.application
+    uploader = db.session.get(User, document.uploaded_by_user_id)
+    if uploader is None:
+        return
+    defn = _definition(application)
+    requirement = defn.document(document.doc_type)
+    may_replace = any(d.type == document.doc_type
+                      for d in uploadable_documents(defn, application))
+    events.document_quarantined(
+        application, uploader, document_id=document.id,
+        label=requirement.label if requirement else document.doc_type,
+        filename=document.filename, virus=virus, may_replace=may_replace)

@@ -93,6 +93,17 @@ def returned_for_revision(application: Application, note: str, deadline: date | 
     return _about(application, key, "returned_for_revision", note=note, deadline=_iso(deadline))
 
 
+def document_quarantined(application: Application, uploader: User, *, document_id: int,
+                         label: Any, filename: str, virus: str, may_replace: bool) -> Rows:
+    """The virus rescan took an uploaded file out of use: its uploader is told, and whether
+    they can upload a clean one now (else the reviewers ask for it when they need it)."""
+    key = f"document:{document_id}:quarantined"
+    return notify(key, "document_quarantined", [uploader] if uploader.is_active else [],
+                  context={"label": _text(label), "filename": filename, "virus": virus,
+                           "may_replace": may_replace},
+                  application_id=application.id)
+
+
 def stage_advanced(application: Application, stage_name: Any) -> Rows:
     key = f"application:{application.id}:stage:{application.stage}:v{application.version}"
     return _about(application, key, "stage_advanced", stage=_text(stage_name))

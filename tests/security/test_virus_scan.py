@@ -27,6 +27,8 @@ from app.applications.models import Document
 from app.applications.sample_files import blank_pdf
 from app.audit.models import AuditEvent
 from app.extensions import db
+from app.notifications.models import Notification
+from app.notifications.rendering import render
 from tests.staff.conftest import login
 from tests.support import services
 
@@ -166,6 +168,20 @@ def test_uploads_wait_while_clamd_is_down_and_the_rescan_quarantines(app, applic
         AuditEvent.action == "document.quarantined"))
     assert event.object_id == str(infected.id) or event.object_id == infected.id
     assert event.summary["virus"] == "Eicar-Test-Signature.UNOFFICIAL"
+
+    # the uploader is told (an outbox row of the rescan's transaction), in their language
+    [notice] = db.session.scalars(sa.select(Notification).where(
+        Notification.event_key == f"document:{infected.id}:quarantined",
+        Notification.channel == "email")).all()
+    assert notice.recipient_user_id == owner.id
+    with app.test_request_context("/"):
+        mail = render(notice)
+    assert mail.subject == f'Berkas "Proposal dan RAB" pada permohonan {draft.number} diblokir'
+    assert "Pemindai virus menemukan Eicar-Test-Signature.UNOFFICIAL" in mail.text
+    assert "bertopeng.pdf" in mail.text and "unggah berkas pengganti yang bersih" in mail.text
+    assert "unggah berkas pengganti yang bersih" in mail.html
+    with app.test_request_context("/"):
+        assert "upload a clean replacement" in render(notice, lang="en").text
 
     client = app.test_client()
     login(client, owner)
