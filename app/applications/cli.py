@@ -64,7 +64,11 @@ def migrate(to: str) -> None:
 def rescan(limit: int) -> None:
     """Virus-scan the documents uploaded while clamd was out of reach (CLAMD_SOCKET); beat
     runs the same sweep (documents.rescan_pending). Infected ones are quarantined."""
+    from flask import current_app
+
     from app.applications.documents import rescan_pending
 
+    if not current_app.config.get("CLAMD_SOCKET"):
+        raise click.ClickException("CLAMD_SOCKET is not set: there is no scanner to ask")
     counts = rescan_pending(limit)
     click.echo(" ".join(f"{name}={count}" for name, count in counts.items()))

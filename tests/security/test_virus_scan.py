@@ -137,10 +137,13 @@ def test_a_clean_upload_is_stored_and_marked_scanned(app, applicant_draft, clamd
 
 
 def test_without_a_scanner_nothing_is_scanned(app, applicant_draft):
-    """No CLAMD_SOCKET: the checks are the parse alone (the PDF carrying EICAR is a valid PDF)."""
+    """No CLAMD_SOCKET: the checks are the parse alone (the PDF carrying EICAR is a valid PDF),
+    and a rescan by hand says there is no scanner instead of reporting nothing found."""
     owner, draft = applicant_draft
     assert upload(app, draft, owner, PDF_WITH_EICAR).status_code == 201
     assert "virus_scan" not in stored(draft)[0].meta
+    result = app.test_cli_runner().invoke(args=["documents", "rescan"])
+    assert result.exit_code == 1 and "CLAMD_SOCKET is not set" in result.output
 
 
 def test_uploads_wait_while_clamd_is_down_and_the_rescan_quarantines(app, applicant_draft,
