@@ -8,7 +8,6 @@ API calls. Labels and help come from the definition in the page's language.
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from flask_babel import get_locale
@@ -17,6 +16,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.widgets import DateInput
 
+from app.common.i18n import jakarta_today
 from forms import choices
 from forms.i18n import LocalizedForm
 from forms.portal import as_yes_no
@@ -52,7 +52,7 @@ class DeclaredForm(LocalizedForm):
 
     def validate(self, extra_validators=None) -> bool:
         base_ok = super().validate(extra_validators)
-        self.checked = validate_answers(self.declaration, self.raw_answers(), today=date.today())
+        self.checked = validate_answers(self.declaration, self.raw_answers(), today=jakarta_today())
         lang = page_lang()
         for key, reason in self.checked.errors.items():
             self[key].errors = [*self[key].errors, reason.get(lang) or reason["id"]]

@@ -9,7 +9,6 @@ typed values ``workflow.fire`` checks again (the engine has the last word).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -35,7 +34,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.common.i18n import localized
+from app.common.i18n import jakarta_today, localized
 from forms.choices import YES_NO, options
 from forms.i18n import LocalizedForm as FlaskForm
 from workflows import FieldSpec, Transition
@@ -81,7 +80,7 @@ class ActionForm(FlaskForm):
 
 class DeadlineAfterToday:
     def __call__(self, form, field) -> None:
-        if field.data and field.data <= date.today():
+        if field.data and field.data <= jakarta_today():
             raise ValidationError(_l("Batas waktu harus setelah hari ini."))
 
 

@@ -32,6 +32,7 @@ from app.applications.permissions import (
     can_view_application,
     is_applicant_of,
 )
+from app.common.i18n import jakarta_today
 from app.extensions import db
 from app.organizations.models import Organization, Person
 from app.programs.registry import registry
@@ -199,7 +200,8 @@ def checked_answers(application: Application, given: dict,
     """The answers checked against the program's declared form (``GET /programs/{key}/form``);
     a draft may leave required answers for later, submitting may not."""
     declaration = registry().form_of(workflow.definition_of(application))
-    checked = validate_answers(declaration, given, existing=application.answers, partial=True)
+    checked = validate_answers(declaration, given, existing=application.answers, partial=True,
+                               today=jakarta_today())
     if not checked.ok:
         first = next(iter(checked.errors.values()))
         raise ApiProblem(422, f"Isian tidak valid: {first['id']}", code="validation_failed",

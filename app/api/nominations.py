@@ -22,6 +22,7 @@ from app.applications import nomination as nominations
 from app.applications.nomination_rows import columns
 from app.applications.operations import ApplicationError
 from app.applications.permissions import nominating_programs
+from app.common.i18n import jakarta_today
 from app.organizations.operations import ProfileError
 from app.programs.registry import registry
 from workflows.answers import validate_answers
@@ -84,7 +85,8 @@ def _row(user, body: NominationIn, defn) -> dict[str, Any]:
         raise ApiProblem(422, "Isian tidak dikenal untuk program ini.", code="validation_failed",
                          errors=[{"field": f"body.{k}", "message": "not a field of this program's "
                                   "form"} for k in unknown])
-    checked = validate_answers(registry().form_of(defn), answers, partial=True)
+    checked = validate_answers(registry().form_of(defn), answers, partial=True,
+                               today=jakarta_today())
     if not checked.ok:
         first = next(iter(checked.errors.values()))
         raise ApiProblem(422, f"Isian tidak valid: {first['id']}", code="validation_failed",

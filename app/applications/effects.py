@@ -6,7 +6,7 @@ Each handler runs inside ``workflow.fire``'s transaction, after the stage has mo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,6 +17,7 @@ from app.applications.models import Application, Decision, Disbursement, Report
 from app.applications.parties import current_bank_account
 from app.audit.operations import record
 from app.common.errors import Refusal
+from app.common.i18n import jakarta_today
 from app.db import utcnow
 from app.extensions import db
 from app.organizations.models import BankAccount
@@ -233,7 +234,7 @@ def record_transfer_failed(defn, application, plan, decision, user) -> None:
 
 
 def schedule_report(defn, application, plan, decision, user) -> None:
-    due = date.today() + timedelta(days=REPORT_DAYS)
+    due = jakarta_today() + timedelta(days=REPORT_DAYS)
     report = db.session.scalar(
         sa.select(Report).where(
             Report.application_id == application.id, Report.kind == plan.to_stage

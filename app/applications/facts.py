@@ -14,8 +14,7 @@ import sqlalchemy as sa
 
 from app.applications.models import Application
 from app.applications.parties import Parties, kind_of
-from app.common.i18n import JAKARTA
-from app.db import utcnow
+from app.common.i18n import jakarta_today as today  # the day every date rule reads
 from app.extensions import db
 from app.organizations.models import BankAccount, Organization, Person
 from app.programs import awards
@@ -51,10 +50,6 @@ def rule_facts(defn: ProgramDefinition) -> frozenset[str]:
 
 def _reads(names: frozenset[str], prefix: str) -> bool:
     return any(n == prefix or n.startswith(prefix + ".") for n in names)
-
-
-def today() -> date:
-    return utcnow().astimezone(JAKARTA).date()
 
 
 def organization_facts(org: Organization, has_bank_account: bool | None = None,

@@ -22,6 +22,7 @@ from openpyxl import Workbook
 
 from app.applications.facts import rule_facts
 from app.common.errors import Refusal
+from app.common.i18n import jakarta_today
 from app.common.identifiers import (
     IdentifierError,
     normalize_bank_account,
@@ -119,7 +120,7 @@ def _identifier(normalize, value: str) -> str | None:
 def _answers(defn: ProgramDefinition, cols: list[Column], row: dict[str, Any]) -> dict:
     given = {c.spec.key: row[c.name] for c in cols
              if c.spec is not None and row.get(c.name) not in (None, "")}
-    checked = validate_answers(registry().form_of(defn), given, partial=True, today=date.today())
+    checked = validate_answers(registry().form_of(defn), given, partial=True, today=jakarta_today())
     if not checked.ok:
         lang = _lang()
         form = registry().form_of(defn)

@@ -12,7 +12,7 @@ from app.applications.parties import kind_of
 from app.applications.permissions import can_edit_application
 from app.audit.operations import record
 from app.common.errors import Refusal
-from app.common.i18n import JAKARTA
+from app.common.i18n import JAKARTA, jakarta_today
 from app.db import utcnow
 from app.extensions import db
 from app.organizations.models import Organization, Person
@@ -62,7 +62,7 @@ def create_draft(
         raise ApplicationError(
             _l("Jenis pemohon ini tidak dapat mengajukan ke program tersebut."))
     desa = party.desa_code
-    today = utcnow().astimezone(JAKARTA).date()
+    today = jakarta_today()
     fiscal_year = definition.budget_year(window_opens=definition.window.opens, submitted_on=today)
     application = Application(
         number=f"DRAFT-{utcnow().timestamp()}-{owner.id}",

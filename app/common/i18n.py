@@ -16,6 +16,13 @@ from flask_login import current_user
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
+def jakarta_today() -> date:
+    """Today in Kabupaten Tangerang: the day every date rule uses (deadlines, awards, reports,
+    future dates), whatever the server's own timezone. From 00:00 to 07:00 WIB the UTC date
+    is still yesterday."""
+    return datetime.now(JAKARTA).date()
+
+
 def select_locale() -> str:
     if not has_request_context():
         return "id"  # CLI and worker: a lazy message read there is Indonesian, not an error

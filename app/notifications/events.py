@@ -18,8 +18,7 @@ from sqlalchemy.orm import lazyload
 from app.accounts.models import RoleAssignment, User
 from app.accounts.roles import APPROVER
 from app.applications.models import Application, Decision, Disbursement, Report, StageTask
-from app.common.i18n import JAKARTA
-from app.db import utcnow
+from app.common.i18n import jakarta_today
 from app.extensions import db
 from app.notifications.operations import Written, notify
 
@@ -184,6 +183,6 @@ def overdue_escalation(task: StageTask, heads: Iterable[User]) -> Rows:
 
 def daily_digest(user: User, counts: dict[str, int], day: date | None = None) -> Rows:
     """Once per user and (Jakarta) day: how much work waits in the user's queues."""
-    day = day or utcnow().astimezone(JAKARTA).date()
+    day = day or jakarta_today()
     return notify(f"digest:{user.id}:{day.isoformat()}", "daily_digest", [user],
                   context={"counts": dict(counts), "day": day.isoformat()})

@@ -19,6 +19,7 @@ from app.applications.queries import open_task as open_task
 from app.applications.queries import party_of as party_of
 from app.applications.queries import proposal_documents as proposal_documents
 from app.applications.queries import uploadable_documents as uploadable_documents
+from app.common.i18n import jakarta_today
 from app.db import utcnow
 from app.extensions import db
 from app.organizations.models import Membership, Organization, Person
@@ -92,7 +93,7 @@ def preview_application(defn: ProgramDefinition, party: Organization | Person) -
     is_org = isinstance(party, Organization)
     return Application(
         program_key=defn.key, definition_version=defn.version, stage=defn.initial_stage,
-        fiscal_year=defn.budget_year(window_opens=period_of(defn).opens) or date.today().year,
+        fiscal_year=defn.budget_year(window_opens=period_of(defn).opens) or jakarta_today().year,
         organization_id=party.id if is_org else None, person_id=None if is_org else party.id,
         answers={},
     )
@@ -281,4 +282,4 @@ def is_overdue(moment: datetime | date | None) -> bool:
         return False
     if isinstance(moment, datetime):
         return moment < utcnow()
-    return moment < date.today()
+    return moment < jakarta_today()

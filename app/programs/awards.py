@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from app.applications.models import Application
 from app.applications.parties import identifiers_of
-from app.common.i18n import JAKARTA
+from app.common.i18n import jakarta_today
 from app.db import utcnow
 from app.extensions import db
 from app.programs.models import AWARD_IDENTIFIER_KINDS, Award, AwardIdentifier
@@ -25,7 +25,7 @@ def record(application: Application, parties=None) -> Award:
     """The award of an approved application, dated today (Asia/Jakarta), with its identifiers."""
     award = Award(
         program_key=application.program_key,
-        awarded_on=utcnow().astimezone(JAKARTA).date(),
+        awarded_on=jakarta_today(),
         source="application",
         application_id=application.id,
         organization_id=application.organization_id,

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.common import pii
-from app.common.i18n import JAKARTA
+from app.common.i18n import jakarta_today
 from app.common.identifiers import (
     IdentifierError,
     normalize_cooperative_number,
@@ -29,7 +29,6 @@ from app.common.identifiers import (
     normalize_npsn,
     normalize_nspp,
 )
-from app.db import utcnow
 from app.extensions import db
 from app.programs.models import Award, AwardIdentifier
 from app.registers.models import RegisterImport
@@ -134,7 +133,7 @@ def _award_date(raw: str) -> date:
             day = datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-        if day > utcnow().astimezone(JAKARTA).date():
+        if day > jakarta_today():
             raise RowRefused(f"Tanggal {text} ada di masa depan.")
         if day < EARLIEST:
             raise RowRefused(f"Tanggal {text} terlalu lama (sebelum 17 Agustus 1945).")

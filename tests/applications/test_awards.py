@@ -2,7 +2,7 @@
 by program group and by family card, shown in the pre-check with the earlier award's date."""
 
 import dataclasses
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from app.applications import operations, repeat_limits
 from app.applications.eligibility import precheck
 from app.applications.workflow import WorkflowRefused, definition_of
+from app.common.i18n import jakarta_today
 from app.extensions import db
 from app.programs.models import Award, AwardIdentifier
 from tests.support.factories import create_staff
@@ -62,7 +63,7 @@ def with_limit(defn, policy, groups=("incentive",)):
 def test_an_approval_writes_a_dated_award_with_its_identifiers(staff):
     person, application = awarded(staff)
     award = db.session.scalar(sa.select(Award).where(Award.application_id == application.id))
-    assert award.program_key == "guru_ngaji" and award.awarded_on >= date.today() - timedelta(1)
+    assert award.program_key == "guru_ngaji" and award.awarded_on >= jakarta_today() - timedelta(1)
     kinds = set(db.session.scalars(
         sa.select(AwardIdentifier.kind).where(AwardIdentifier.award_id == award.id)))
     assert {"nik", "kk"} <= kinds and "bank" not in kinds
@@ -83,7 +84,7 @@ def test_the_kk_limit_refuses_at_the_precheck_with_the_award_date(staff):
     # the NIK limit of the shipped definition passes for the other family member
     assert results["repeat_1_nik"]["outcome"] == "pass"
     # older than the window: no longer counted
-    award.awarded_on = date.today() - timedelta(days=4 * 366)
+    award.awarded_on = jakarta_today() - timedelta(days=4 * 366)
     db.session.commit()
     assert repeat_limits.evaluate(defn, second)[1]["outcome"] == "pass"
 
@@ -101,7 +102,7 @@ def test_an_imported_award_of_a_group_program_refuses_the_submission(staff, monk
     person = make_person(name="Ustadz Karim", teacher=True, user=staff["operator"])
     application = draft_for(staff, person)
     imported = Award(program_key="rutilahu", program_group="incentive", source="import",
-                     awarded_on=date.today() - timedelta(days=400))
+                     awarded_on=jakarta_today() - timedelta(days=400))
     db.session.add(imported)
     db.session.flush()
     db.session.add(AwardIdentifier(award_id=imported.id, kind="nik", value_bidx=person.nik_bidx))

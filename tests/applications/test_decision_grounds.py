@@ -121,7 +121,8 @@ def test_audit_trail_and_decision_file_pdf_show_the_grounds(client, paid):
     assert FINDINGS in html and "SP2D-2026-0042" in html
     pdf = client.get(f"/audit/permohonan/{application.id}/berkas-keputusan.pdf").data
     text = pdf_text(pdf)
-    for expected in ("Catatan temuan", "SP2D-2026-0042", "Layak dibantu.", "geotag -6.1783"):
+    for expected in ("Catatan temuan", "SP2D-2026-0042", "Layak dibantu.",
+                     "Geotag: -6.1783, 106.4965"):
         assert expected in text, expected
     assert "asrama" in text
     reader = pypdf.PdfReader(io.BytesIO(pdf))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 import pypdf
 import pytest
@@ -25,6 +24,7 @@ from app.accounts.models import User
 from app.applications import documents
 from app.applications import operations as applications
 from app.applications.models import Application
+from app.common.i18n import jakarta_today
 from app.extensions import db
 from tests.staff.test_browser_workflow import sign_in
 from tests.support.browser import (
@@ -287,7 +287,7 @@ def test_sanitren_from_registration_to_completion(live_app, browser, tmp_path):
     finance.goto(f"{base}/staf/permohonan/{app_id}")
     finance.locator("#aksi-pay summary").click()
     form = finance.locator("#aksi-pay")
-    form.get_by_label("Tanggal transfer").fill(date.today().isoformat())
+    form.get_by_label("Tanggal transfer").fill(jakarta_today().isoformat())
     form.get_by_label("Nomor SP2D / referensi transfer").fill(SP2D)
     form.get_by_role("button", name="Catat transfer tahap I").click()
     finance.get_by_text("tersimpan").first.wait_for()
@@ -317,7 +317,7 @@ def test_sanitren_from_registration_to_completion(live_app, browser, tmp_path):
     look(auditor, "sanitren-audit-trail")
     decision_file = download(auditor, "Unduh berkas keputusan (PDF)")
     text = pdf_text(decision_file)
-    for expected in (FINDINGS, SP2D, "Catatan temuan", "geotag -6.1783, 106.4965", "survei.jpg"):
+    for expected in (FINDINGS, SP2D, "Catatan temuan", "Geotag: -6.1783, 106.4965", "survei.jpg"):
         assert expected in text, expected
     assert pdf_images(decision_file) >= 1
     for page in (applicant, head, finance, auditor):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,8 @@ from PIL import Image
 from app.admin.operations import set_quota
 from app.agencies.models import Agency
 from app.applications.models import Application, Disbursement
-from app.common.i18n import date_id
+from app.common.i18n import JAKARTA, date_id, jakarta_today
+from app.db import utcnow
 from app.extensions import db
 from app.organizations.models import Person
 from app.programs.models import Program
@@ -205,7 +205,7 @@ def test_pakumis_as_data_reaches_completed_through_portal_and_api(app):
         (1, 15_000_000, "sent"), (2, 10_000_000, "sent")]
 
     # the award stands: the same family card is refused by the other housing program
-    awarded_on = date_id(date.today())
+    awarded_on = date_id(utcnow().astimezone(JAKARTA).date())  # the award's day in Jakarta
     again = nominate_on_portal(client, household_owner(), key=HOUSING_TWIN)
     assert again.status_code == 302
     twin_id = application_id_from(again)
@@ -225,7 +225,7 @@ def test_a_per_desa_quota_of_one_refuses_a_second_approval(app):
     client = app.test_client()
     operator = create_staff("village_operator", region_code=DESA)
     admin = create_staff("admin")
-    year = date.today().year
+    year = jakarta_today().year
     set_quota(db.session.get(Program, "pakumis"), admin, fiscal_year=year, region_code=DESA,
               max_count=1)
     db.session.commit()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from app.accounts.models import User
 from app.agencies.operations import agency_by_code
 from app.applications.models import Application, Disbursement, Report, StageTask
+from app.common.i18n import jakarta_today
 from app.db import utcnow
 from app.extensions import db
 from app.organizations.models import Membership, Organization
@@ -49,7 +50,7 @@ def make_world(*, owner_language: str = "id") -> World:
     disbursement = Disbursement(application_id=application.id, tranche_no=1, amount=25_000_000,
                                 status="failed", failure_reason="Nomor rekening tidak ditemukan")
     report = Report(application_id=application.id, kind="monitoring",  # the stage it is for
-                    due_date=date.today() + timedelta(days=5))
+                    due_date=jakarta_today() + timedelta(days=5))
     db.session.add_all([task, disbursement, report])
     db.session.commit()
     return World(owner, create_staff("reviewer", "DISKOPUM"), create_staff("approver", "DISKOPUM"),

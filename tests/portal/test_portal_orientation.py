@@ -1,9 +1,10 @@
 """Orientation on the applicant's status page: a report stage shows its due date by name."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from app.applications.models import Report
+from app.common.i18n import jakarta_today
 from app.extensions import db
 from tests.portal.conftest import login
 from tests.support.programs import make_pesantren, sanitren_draft
@@ -12,7 +13,7 @@ from tests.support.programs import make_pesantren, sanitren_draft
 def test_a_report_stage_shows_its_due_date_and_its_name(client, applicant):
     application = sanitren_draft(applicant, make_pesantren(applicant))
     application.stage = "progress_report"  # reached by the workflow in test_sanitren.py
-    due = date.today() + timedelta(days=30)
+    due = jakarta_today() + timedelta(days=30)
     db.session.add(Report(application_id=application.id, kind="progress_report", due_date=due))
     db.session.commit()
     login(client, applicant)

@@ -3,7 +3,7 @@
 
 import dataclasses
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from app.applications import operations, repeat_limits
 from app.applications.eligibility import precheck
 from app.applications.workflow import definition_of
 from app.common import pii
-from app.common.i18n import date_id
+from app.common.i18n import date_id, jakarta_today
 from app.extensions import db
 from app.programs.models import Award, AwardIdentifier
 from app.registers.awards import import_awards
@@ -26,7 +26,7 @@ from tests.support.programs import attach_for_stage, make_person, open_program
 from workflows.model import OncePer
 
 DESA = "36.03.01.2003"
-EARLIER = date.today() - timedelta(days=400)
+EARLIER = jakarta_today() - timedelta(days=400)
 GROUP_LIMIT = OncePer("nik", "awarded", within_years=2, group="incentive")
 
 
@@ -99,7 +99,7 @@ def test_the_award_is_stored_with_blind_indexes_only(operator):
 def test_bad_rows_are_reported_one_by_one(operator):
     person = make_person(name="Ustadz Hasan", teacher=True, user=operator)
     nik = person.reveal_nik()
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = jakarta_today() + timedelta(days=1)
     content = csv_of(
         "program,kelompok,tanggal,nik,nisn",
         f"guru_ngaji,,{EARLIER:%Y-%m-%d},{nik},",           # 2 accepted

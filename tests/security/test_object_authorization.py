@@ -11,8 +11,9 @@ then writes, the API last), so a state-gated route lists who reaches it in that 
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
+from app.common.i18n import jakarta_today
 from tests.security.routes import AccessTable, authorization_violations, id_rules
 from tests.support.programs import PDF
 
@@ -96,8 +97,8 @@ API_BODIES = {
                                                   "holder_name": "Pemilik Rekening"}},
     "api.fail_transfer": lambda: {"json": {
         "reason": "Rekening tidak aktif",
-        "deadline": (date.today() + timedelta(days=14)).isoformat()}},
-    "api.record_transfer": lambda: {"json": {"transfer_date": date.today().isoformat(),
+        "deadline": (jakarta_today() + timedelta(days=14)).isoformat()}},
+    "api.record_transfer": lambda: {"json": {"transfer_date": jakarta_today().isoformat(),
                                              "transfer_reference": "SP2D-1"}},
 }
 

@@ -1,10 +1,12 @@
 """Decision forms generated from transitions: every field type, bounds, and typed values."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from werkzeug.datastructures import MultiDict
 
+from app.common.i18n import jakarta_today
 from app.programs.registry import registry
 from forms.staff import action_form, bulk_capable, field_values
 from workflows import Transition, field_value_ok
@@ -53,7 +55,7 @@ GOOD = dict(
     note="Sesuai",
     pupils="12.5",
     amount="Rp1.500.000",
-    deadline=(date.today() + timedelta(days=3)).isoformat(),
+    deadline=(jakarta_today() + timedelta(days=3)).isoformat(),
     active="tidak",
     level="SMP",
     docs__ktp="y",
@@ -83,7 +85,8 @@ def test_every_field_type_becomes_a_value_the_engine_accepts(app):
         "site": {"lat": -6.2, "lon": 106.5},
     }
     specs = {s.name: s for s in EVERY_TYPE.requires_fields}
-    assert all(field_value_ok(specs[k], v, date.today()) for k, v in values.items() if k in specs)
+    today = jakarta_today()
+    assert all(field_value_ok(specs[k], v, today) for k, v in values.items() if k in specs)
     assert form.reason_text() == "Layak"
 
 
@@ -92,7 +95,7 @@ def test_every_field_type_becomes_a_value_the_engine_accepts(app):
     [
         ("pupils", "900", "Nilai harus antara 0 dan 500."),
         ("amount", "999", "Nilai harus antara 1000 dan 5000000."),
-        ("deadline", date.today().isoformat(), "Batas waktu harus setelah hari ini."),
+        ("deadline", jakarta_today().isoformat(), "Batas waktu harus setelah hari ini."),
         ("governance_justification", "", "Tuliskan alasan penilaian."),
         ("site__lat", "-95", "Lintang antara -90 dan 90."),
         ("reason", "", "Alasan wajib diisi."),
@@ -117,3 +120,19 @@ def test_kembangku_rubric_and_simple_stages(app):
     assert not bulk_capable(score)
     assert bulk_capable(guru.find_transition("verification", "verify"))
     assert not bulk_capable(guru.find_transition("verification", "reject"))
+
+
+def test_today_is_the_day_in_jakarta_whatever_the_server_clock(app):
+    """At 01:30 WIB the UTC date is still yesterday. The deadline rule, like awards, reports and
+    the register import, reads the day in Jakarta (app.common.i18n.jakarta_today): a deadline
+    of the Jakarta day is "today", not "tomorrow". Before, this rule read the server's date."""
+    with time_machine.travel(datetime(2026, 3, 10, 18, 30, tzinfo=UTC), tick=False):
+        assert jakarta_today() == date(2026, 3, 11)
+        with app.test_request_context():
+            form = action_form(EVERY_TYPE, meta={"csrf": False},
+                               formdata=posted(**{**GOOD, "deadline": "2026-03-11"}))
+            assert not form.validate()
+            assert "Batas waktu harus setelah hari ini." in [str(m) for m in form.deadline.errors]
+            form = action_form(EVERY_TYPE, meta={"csrf": False},
+                               formdata=posted(**{**GOOD, "deadline": "2026-03-12"}))
+            assert form.validate(), form.errors

@@ -1,7 +1,7 @@
 """The staff application page: generated decision forms, refusals that keep the input, NIK reads."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -10,6 +10,7 @@ from app.agencies.models import Agency
 from app.applications.models import Application, Decision, Document, StageTask
 from app.applications.queries import open_task
 from app.audit.models import AuditEvent
+from app.common.i18n import jakarta_today
 from app.extensions import db
 from app.organizations.models import Person
 from app.programs.models import ProgramBudget
@@ -74,7 +75,7 @@ def test_reject_without_reason_is_422_and_keeps_nothing_lost(client, staff):
         client,
         application,
         "return",
-        {"reason": "Akta buram, unggah ulang", "deadline": date.today().isoformat()},
+        {"reason": "Akta buram, unggah ulang", "deadline": jakarta_today().isoformat()},
     )
     text = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -114,7 +115,7 @@ def test_approval_over_budget_is_refused_in_the_chosen_language(client, staff, c
 def test_return_for_revision_with_note_and_deadline(client, staff):
     _, application = submitted_sanitren()
     login(client, staff["kemenag"])
-    deadline = (date.today() + timedelta(days=7)).isoformat()
+    deadline = (jakarta_today() + timedelta(days=7)).isoformat()
     response = post_action(
         client, application, "return", {"reason": "Akta buram", "deadline": deadline}
     )
@@ -135,7 +136,7 @@ def test_stale_page_gets_already_handled_with_its_input(client, staff):
             "return-csrf_token": stale_token,
             "return-seen_version": str(stale_version),
             "return-reason": "Catatan yang tidak boleh hilang",
-            "return-deadline": (date.today() + timedelta(days=5)).isoformat(),
+            "return-deadline": (jakarta_today() + timedelta(days=5)).isoformat(),
         },
     )
     text = response.get_data(as_text=True)
@@ -201,7 +202,7 @@ def test_survey_with_photo_upload_and_geotag(client, staff):
     import io
 
     data = {
-        "survey_date": date.today().isoformat(),
+        "survey_date": jakarta_today().isoformat(),
         "site_location__lat": "-6.1783",
         "site_location__lon": "106.4965",
         "findings": "Lahan tersedia",

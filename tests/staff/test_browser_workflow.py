@@ -8,13 +8,13 @@ Screenshots at 375 and 1280 px; axe-core finds no serious or critical violation.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from app.applications.models import Application, Disbursement
+from app.common.i18n import jakarta_today
 from app.extensions import db
 from tests.staff.conftest import DESA, nominate_guru, submitted_sanitren
 from tests.support.browser import (
@@ -128,7 +128,7 @@ def test_sanitren_through_the_staff_workspace(live_app, browser, world):
     )
     page.goto(url + app_url)
     form = open_action(page, "complete_survey")
-    form.get_by_label("Tanggal survei").fill(date.today().isoformat())
+    form.get_by_label("Tanggal survei").fill(jakarta_today().isoformat())
     form.get_by_role("button", name="Gunakan lokasi perangkat ini").click()
     expect(form.get_by_label("Lintang (latitude)")).to_have_value(re.compile(r"^-6\.178"))
     expect(form.get_by_label("Bujur (longitude)")).to_have_value(re.compile(r"^106\.496"))
@@ -174,7 +174,7 @@ def test_sanitren_through_the_staff_workspace(live_app, browser, world):
     page.goto(url + "/staf/keuangan")
     page.get_by_role("link", name=world["name"]).click()
     form = open_action(page, "pay")
-    form.get_by_label("Tanggal transfer").fill(date.today().isoformat())
+    form.get_by_label("Tanggal transfer").fill(jakarta_today().isoformat())
     form.get_by_label("Nomor SP2D / referensi transfer").fill("SP2D-2026-0001")
     form.get_by_role("button", name="Catat transfer tahap I").click()
     assert page.get_by_text("tersimpan").first.is_visible()

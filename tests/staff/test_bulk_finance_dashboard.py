@@ -2,7 +2,7 @@
 
 import io
 import re
-from datetime import date
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from app.applications import review as ops
 from app.applications.models import Application, Disbursement
 from app.audit.models import AuditEvent
+from app.common.i18n import jakarta_today
 from app.extensions import db
 from tests.staff.conftest import login, nominate_guru, submitted_sanitren
 from tests.support.programs import act, attach_for_stage
@@ -107,7 +108,7 @@ def test_finance_records_a_transfer_and_exports_the_payment_list(client, staff):
         data={
             "pay-csrf_token": TOKEN.search(app_page).group(1),
             "pay-seen_version": str(application.version),
-            "pay-transfer_date": date.today().isoformat(),
+            "pay-transfer_date": jakarta_today().isoformat(),
             "pay-transfer_reference": "SP2D-77",
         },
     )
@@ -130,7 +131,7 @@ def test_failed_transfer_goes_back_with_reason_and_deadline(client, staff):
             "transfer_failed-csrf_token": TOKEN.search(page).group(1),
             "transfer_failed-seen_version": str(application.version),
             "transfer_failed-reason": "Rekening tidak aktif",
-            "transfer_failed-deadline": date.fromordinal(date.today().toordinal() + 10).isoformat(),
+            "transfer_failed-deadline": (jakarta_today() + timedelta(days=10)).isoformat(),
         },
     )
     assert response.status_code == 302

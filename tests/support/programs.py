@@ -19,6 +19,7 @@ from app.applications import operations as applications
 from app.applications.models import Application
 from app.applications.sample_files import blank_pdf, tiny_image
 from app.common import pii
+from app.common.i18n import jakarta_today
 from app.db import utcnow
 from app.extensions import db
 from app.organizations.models import BankAccount, Membership, Organization, Person
@@ -61,7 +62,7 @@ def open_program(key: str, *, days: int = 60, ceiling: int | None = None) -> Non
     from app.programs.registry import registry
 
     program = db.session.get(Program, key)
-    today = date.today()
+    today = jakarta_today()
     program.window_opens, program.window_closes = (
         today - timedelta(days=days),
         today + timedelta(days=days),
@@ -138,7 +139,7 @@ def make_koperasi(owner: User) -> Organization:
         ahu_number=f"AHU-{n:07d}.AH.01.26.TAHUN 2019",
         nib=f"{n:013d}",
         npwp=f"0{n:015d}",
-        rat_last_year=date.today().year - 1,
+        rat_last_year=jakarta_today().year - 1,
         founded_on=date(2019, 3, 1),
         active=True,
         desa_code="36.03.18.1003",
@@ -235,7 +236,7 @@ def fields_for(application: Application, action: str, **overrides: Any) -> dict[
 def _value(spec) -> Any:
     kind = spec.type
     if kind == "date":
-        return (date.today() + timedelta(days=14)).isoformat()
+        return (jakarta_today() + timedelta(days=14)).isoformat()
     if kind == "checklist":
         return {item.key: True for item in spec.items}
     if kind == "photo_geo":
