@@ -100,10 +100,15 @@ def record_identifiers(application: Application, parties: Parties | None = None,
         )
     new = sorted(wanted - own)
     if new:
-        db.session.execute(sa.insert(ApplicationIdentifier), [
+        db.session.execute(_RECORD_IDENTIFIERS, [
             {"application_id": application.id, "kind": kind, "value_bidx": value}
             for kind, value in new])
     return identifiers, others, bool(own)
+
+
+#: built once; a Core INSERT of the table (executemany), not the ORM's bulk INSERT path
+_RECORD_IDENTIFIERS = sa.insert(ApplicationIdentifier.__table__)
+_RECORD_FLAGS = sa.insert(DuplicateFlag.__table__)
 
 
 def in_scope(scope: str, other: Other, application: Application) -> bool:
@@ -197,7 +202,7 @@ def _save_flags(application: Application, findings: list[Finding], *, clear: boo
     if clear:
         db.session.execute(_CLEAR_FLAGS, {"application_id": application.id})
     if findings:
-        db.session.execute(sa.insert(DuplicateFlag), [
+        db.session.execute(_RECORD_FLAGS, [
             {"application_id": application.id, "kind": f.kind,
              "other_application_id": f.other.id, "blocking": f.blocking, "note": f.note[:300]}
             for f in findings])

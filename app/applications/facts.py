@@ -151,9 +151,13 @@ def gather(
     return facts
 
 
+#: built once: ``Session.get`` builds and annotates a new statement on every call
+_PROGRAM = sa.select(Program).where(Program.key == sa.bindparam("key"))
+
+
 def window_facts(defn: ProgramDefinition) -> dict[str, Any]:
     """The admin-managed period when set on the program row, else the definition's window."""
-    program = db.session.get(Program, defn.key)
+    program = db.session.scalar(_PROGRAM, {"key": defn.key})
     opens = program.window_opens if program and program.window_opens else defn.window.opens
     closes = program.window_closes if program and program.window_closes else defn.window.closes
     is_open = program.is_open if program else True

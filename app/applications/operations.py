@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
 from app.applications.models import Application
@@ -95,17 +97,24 @@ def create_draft(
     return application
 
 
+#: built once (its cache key is computed once); the SET clause is the columns given to execute,
+#: a plain UPDATE rather than a unit-of-work flush of the object the caller already holds
+_UPDATE_ROW = sa.update(Application.__table__).where(
+    Application.__table__.c.id == sa.bindparam("application_id"))
+
+
 def update_answers(
     application: Application, user: User, answers: dict, *, amount_requested: int | None = None
 ) -> Application:
     """Save the applicant's form answers (a draft survives logout); only where the stage allows."""
     if not can_edit_application(user, application):
         raise ApplicationError(_l("Permohonan tidak dapat diubah pada tahap ini."))
-    application.answers = {**(application.answers or {}), **answers}
+    values = {"answers": {**(application.answers or {}), **answers}, "updated_dt": utcnow()}
     if amount_requested is not None:
-        application.amount_requested = amount_requested
-    application.updated_dt = utcnow()
-    db.session.flush()
+        values["amount_requested"] = amount_requested
+    db.session.execute(_UPDATE_ROW, {"application_id": application.id, **values})
+    for name, value in values.items():  # what the row now holds, without reading it back
+        set_committed_value(application, name, value)
     record(
         "application.answers_saved",
         actor=user,

@@ -10,6 +10,13 @@ from app.extensions import db
 from app.organizations.models import Organization, Person
 from workflows import ProgramDefinition
 
+#: built once: ``Session.get`` builds and annotates a new statement on every call
+_APPLICATION_BY_ID = sa.select(Application).where(Application.id == sa.bindparam("application_id"))
+
+
+def application_by_id(application_id: int) -> Application | None:
+    return db.session.scalar(_APPLICATION_BY_ID, {"application_id": application_id})
+
 
 def party_of(application: Application) -> Organization | Person:
     if application.organization_id:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import get_locale
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
@@ -38,6 +39,8 @@ from workflows import (
     plan_transition,
 )
 from workflows.engine import task_for
+
+T = TypeVar("T")
 
 
 class WorkflowRefused(Exception):
@@ -196,12 +199,7 @@ def _move(
     eligibility: dict[str, Any] | None = None,
 ) -> None:
     now = utcnow()
-    values: dict[str, Any] = {
-        "stage": plan.to_stage,
-        "version": Application.version + 1,
-        "updated_dt": now,
-        "outcome": plan.outcome,
-    }
+    values: dict[str, Any] = {"stage": plan.to_stage, "updated_dt": now, "outcome": plan.outcome}
     if eligibility is not None:
         values["eligibility"] = eligibility
     if plan.returned_from is not None:
@@ -210,18 +208,30 @@ def _move(
         values["closed_dt"] = now
     if plan.transition.submits and application.submitted_dt is None:
         values["submitted_dt"] = now  # the first submission; a resubmission keeps it
-    query = sa.update(Application).where(Application.id == application.id)
-    if guarded:
-        query = query.where(Application.version == seen, Application.stage == plan.from_stage)
+    guard = {"seen_version": seen, "seen_stage": plan.from_stage} if guarded else {}
     returned = db.session.execute(
-        query.values(**values).returning(Application.version, Application.updated_dt)
-        .execution_options(synchronize_session=False)
+        _MOVE_GUARDED if guarded else _MOVE, {"application_id": application.id, **guard, **values}
     ).first()
     if returned is None:
         raise AlreadyHandled()
     values["version"], values["updated_dt"] = returned
     for name, value in values.items():  # what the row now holds, without reading it back
         set_committed_value(application, name, value)
+
+
+_APPLICATIONS = Application.__table__
+#: built once (cache key computed once): ``version = version + 1`` and the columns given to
+#: execute; guarded, only while the row still holds the version and stage read before
+_MOVE = (
+    sa.update(_APPLICATIONS)
+    .where(_APPLICATIONS.c.id == sa.bindparam("application_id"))
+    .values(version=_APPLICATIONS.c.version + 1)
+    .returning(_APPLICATIONS.c.version, _APPLICATIONS.c.updated_dt)
+)
+_MOVE_GUARDED = _MOVE.where(
+    _APPLICATIONS.c.version == sa.bindparam("seen_version"),
+    _APPLICATIONS.c.stage == sa.bindparam("seen_stage"),
+)
 
 
 def _acting_role(user: User, plan: Plan) -> str:
@@ -251,24 +261,37 @@ def _decide(
         application.revision_note = ctx.reason
         application.revision_deadline = _as_date(ctx.fields.get("deadline"))
     frozen = freeze(application, documents)
-    decision = Decision(
-        application_id=application.id,
-        task_id=task.id if task else None,
-        from_stage=plan.from_stage,
-        to_stage=plan.to_stage,
-        action=plan.transition.action,
-        actor_user_id=user.id,
-        actor_role=_acting_role(user, plan),
-        agency_id=task.agency_id if task else None,
-        reason=ctx.reason,
-        fields=_jsonable(ctx.fields),
-        answers_digest=frozen["answers_digest"],
-        documents_digest=frozen["documents_digest"],
-        created_dt=now,
-    )
-    db.session.add(decision)
-    db.session.flush()
-    return decision
+    db.session.flush()  # the task closed above is written before the decision naming it
+    return _stored(Decision, _INSERT_DECISION, {
+        "application_id": application.id,
+        "task_id": task.id if task else None,
+        "from_stage": plan.from_stage,
+        "to_stage": plan.to_stage,
+        "action": plan.transition.action,
+        "actor_user_id": user.id,
+        "actor_role": _acting_role(user, plan),
+        "agency_id": task.agency_id if task else None,
+        "reason": ctx.reason,
+        "fields": _jsonable(ctx.fields),
+        "answers_digest": frozen["answers_digest"],
+        "documents_digest": frozen["documents_digest"],
+        "audit_seq": None,
+        "created_dt": now,
+    })
+
+
+def _stored(entity: type[T], statement: sa.Insert, values: dict[str, Any]) -> T:
+    """One Core ``INSERT … RETURNING`` the whole row (no unit-of-work flush), and the row as
+    an object the session holds as stored, exactly what was written."""
+    row = db.session.execute(statement, values).one()
+    stored = entity(**row._mapping)
+    make_transient_to_detached(stored)
+    db.session.add(stored)
+    return stored
+
+
+#: built once (cache key computed once); every column is given, the row comes back whole
+_INSERT_DECISION = sa.insert(Decision.__table__).returning(*Decision.__table__.c)
 
 
 def _jsonable(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -288,22 +311,21 @@ def _open_task(application: Application, plan: Plan) -> StageTask | None:
     """The next stage's task: one INSERT … RETURNING, the agency id looked up inside it."""
     if plan.task is None:
         return None
-    agency_id = (
-        sa.select(Agency.id).where(Agency.code == plan.task.agency).scalar_subquery()
-        if plan.task.agency
-        else None
-    )
     now = utcnow()
-    return db.session.scalars(
-        sa.insert(StageTask).values(
-            application_id=application.id,
-            stage=plan.to_stage,
-            agency_id=agency_id,
-            role=plan.task.role,
-            created_dt=now,
-            due_dt=now + timedelta(days=plan.task.sla_days),
-        ).returning(StageTask)
-    ).one()
+    return _stored(StageTask, _OPEN_NEXT_TASK, {
+        "application_id": application.id, "stage": plan.to_stage,
+        "agency_code": plan.task.agency, "role": plan.task.role, "created_dt": now,
+        "due_dt": now + timedelta(days=plan.task.sla_days),
+    })
+
+
+#: built once; a task without an agency gets NULL (no agency has a NULL code)
+_OPEN_NEXT_TASK = (
+    sa.insert(StageTask.__table__)
+    .values(agency_id=sa.select(Agency.id).where(Agency.code == sa.bindparam("agency_code"))
+            .scalar_subquery())
+    .returning(*StageTask.__table__.c)
+)
 
 
 def _audit(application: Application, decision: Decision) -> None:

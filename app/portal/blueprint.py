@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from app.applications.models import Application
 from app.applications.permissions import can_follow_application
+from app.applications.queries import application_by_id
 from app.common.web import get_or_404, require
-from app.extensions import db
 from app.regions.operations import kecamatan_choices, village_choices
 from forms.choices import SelectChoice, grouped
 
@@ -30,6 +30,6 @@ def desa_choices(placeholder: str) -> list[SelectChoice]:
 
 
 def application_or_404(application_id: int) -> Application:
-    application = get_or_404(db.session.get(Application, application_id))
+    application = get_or_404(application_by_id(application_id))
     require(can_follow_application(current_user, application))
     return application
