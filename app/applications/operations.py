@@ -97,10 +97,21 @@ def create_draft(
     return application
 
 
+_APPLICATIONS = Application.__table__
 #: built once (its cache key is computed once); the SET clause is the columns given to execute,
-#: a plain UPDATE rather than a unit-of-work flush of the object the caller already holds
-_UPDATE_ROW = sa.update(Application.__table__).where(
-    Application.__table__.c.id == sa.bindparam("application_id"))
+#: a plain UPDATE rather than a unit-of-work flush of the object the caller already holds. Only
+#: while the row holds the version and stage the caller read: a save racing a submit (which
+#: moves the stage and bumps the version) changes nothing after the submit froze the answers.
+_UPDATE_ANSWERS = (
+    sa.update(_APPLICATIONS)
+    .where(_APPLICATIONS.c.id == sa.bindparam("application_id"),
+           _APPLICATIONS.c.version == sa.bindparam("seen_version"),
+           _APPLICATIONS.c.stage == sa.bindparam("seen_stage"))
+    .returning(_APPLICATIONS.c.id)
+)
+ANSWERS_CHANGED_MEANWHILE = _l(
+    "Permohonan ini baru saja berubah (misalnya sudah dikirim atau diproses). Isian Anda belum "
+    "tersimpan; buka lagi permohonan untuk melihat keadaannya.")
 
 
 def update_answers(
@@ -112,7 +123,11 @@ def update_answers(
     values = {"answers": {**(application.answers or {}), **answers}, "updated_dt": utcnow()}
     if amount_requested is not None:
         values["amount_requested"] = amount_requested
-    db.session.execute(_UPDATE_ROW, {"application_id": application.id, **values})
+    saved = db.session.execute(_UPDATE_ANSWERS, {
+        "application_id": application.id, "seen_version": application.version,
+        "seen_stage": application.stage, **values}).first()
+    if saved is None:
+        raise ApplicationError(ANSWERS_CHANGED_MEANWHILE)
     for name, value in values.items():  # what the row now holds, without reading it back
         set_committed_value(application, name, value)
     record(

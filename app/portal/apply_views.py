@@ -139,8 +139,14 @@ def form_step(application_id: int):
     application = _editable_or_404(application_id)
     form = _program_form(application)
     if form.validate_on_submit():
-        operations.save_answers(application, current_user, form.checked.answers,
-                                form.checked.amount)
+        try:
+            operations.save_answers(application, current_user, form.checked.answers,
+                                    form.checked.amount)
+        except ApplicationError as refused:  # moved on meanwhile: the input stays on the page
+            db.session.rollback()
+            flash(str(refused), "error")
+            return render_template("portal/form_step.html", form=form,
+                                   **_step_context(application, "isian")), 409
         db.session.commit()
         flash(_("Isian tersimpan."), "success")
         if request.form.get("next") == "stay":  # the id from the URL: no reload after commit

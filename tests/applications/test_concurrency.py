@@ -220,3 +220,42 @@ def test_control_read_check_write_overruns_the_ceiling(race_app):
     reserved, rows = _budget_state(race_app, year)
     assert rows == results.count("ok")
     assert rows > reserved, "no lost update showed; the guarded test would prove nothing"
+
+
+def test_a_draft_save_racing_the_submit_changes_nothing_after_it(race_app):
+    """The applicant's second tab saves answers it read before the first tab submitted: the
+    save is refused (the row's version and stage moved on), so the answers the submit froze
+    (its decision's digest) stay the application's answers."""
+    from app.accounts.models import User
+    from app.applications.operations import ApplicationError, update_answers
+    from app.audit.operations import freeze
+
+    with race_app.app_context():
+        user, org = new_applicant_with_pesantren()
+        application_id, user_id = sanitren_draft(user, org).id, user.id
+        db.session.remove()
+
+    with race_app.app_context():  # the second tab: read before the submit
+        stale = db.session.get(Application, application_id)
+        owner = db.session.get(User, user_id)
+        assert stale.stage == "draft"
+
+        def submit_in_the_first_tab():
+            with race_app.app_context():
+                act(db.session.get(Application, application_id), "submit",
+                    db.session.get(User, user_id))
+
+        thread = threading.Thread(target=submit_in_the_first_tab)
+        thread.start()
+        thread.join(60)
+        with pytest.raises(ApplicationError, match="baru saja berubah"):
+            update_answers(stale, owner, {"resident_santri": 5})
+        db.session.rollback()
+
+    with race_app.app_context():
+        application = db.session.get(Application, application_id)
+        assert application.stage != "draft" and application.answers["resident_santri"] == 120
+        submitted = db.session.scalar(sa.select(Decision).where(
+            Decision.application_id == application_id, Decision.action == "submit"))
+        assert freeze(application, application.current_documents())["answers_digest"] == \
+            submitted.answers_digest
