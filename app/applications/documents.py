@@ -21,7 +21,7 @@ from app.accounts.models import User
 from app.applications import notices
 from app.applications.file_checks import DEFAULT_MAX_PIXELS, CheckedFile, FileRefused, check_file
 from app.applications.models import Application, Document
-from app.applications.storage import store
+from app.applications.storage import MissingContent, store
 from app.applications.virus_scan import ScannerUnavailable, scan
 from app.applications.workflow import definition_of
 from app.audit.operations import record
@@ -119,14 +119,25 @@ def rescan_pending(limit: int = 500) -> dict[str, int]:
         .order_by(Document.id).limit(limit)
     ).all()
     for position, document_id in enumerate(ids):
-        document = db.session.get(Document, document_id)
+        # a sweep running beside this one (two workers) skips the row instead of scanning twice
+        document = db.session.get(Document, document_id, populate_existing=True,
+                                  with_for_update={"skip_locked": True})
+        if document is None or (document.meta or {}).get("virus_scan") != PENDING:
+            db.session.rollback()
+            continue
         try:
             found = scan(read(document), address,
                          timeout=current_app.config.get("CLAMD_TIMEOUT", 30))
         except ScannerUnavailable as exc:
             log.warning("virus rescan stopped, clamd unavailable: %s", exc)
-            counts[PENDING] = len(ids) - position
+            db.session.rollback()
+            counts[PENDING] += len(ids) - position
             break
+        except MissingContent:
+            log.error("document %s: no bytes under its storage key, left pending", document.id)
+            db.session.rollback()
+            counts[PENDING] += 1
+            continue
         if found:
             _quarantine(document, found)
         document.meta = {**document.meta, "virus_scan": INFECTED if found else CLEAN}
