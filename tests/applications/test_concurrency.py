@@ -259,3 +259,52 @@ def test_a_draft_save_racing_the_submit_changes_nothing_after_it(race_app):
             Decision.application_id == application_id, Decision.action == "submit"))
         assert freeze(application, application.current_documents())["answers_digest"] == \
             submitted.answers_digest
+
+
+def test_the_portal_keeps_the_typed_answers_when_the_submit_wins_the_race(race_app):
+    """Through the portal: the applicant's save is posted while another tab's submit commits
+    between the page's read and its UPDATE (a hook on the engine runs the real submit at that
+    moment). The page answers 409, says why, and keeps what was typed; nothing is overwritten."""
+    from app.accounts.models import User
+    from tests.conftest import csrf_from, post_form
+    from tests.support.factories import PASSWORD
+
+    with race_app.app_context():
+        user, org = new_applicant_with_pesantren()
+        application_id, user_id, email = sanitren_draft(user, org).id, user.id, user.email
+        db.session.remove()
+    client = race_app.test_client()
+    assert post_form(client, "/masuk", {"email": email, "password": PASSWORD}).status_code == 302
+    url = f"/portal/permohonan/{application_id}/isian"
+    token = csrf_from(client, url)
+
+    def submit_first(conn, cursor, statement, *args):
+        if statement.startswith("UPDATE applications SET answers") and not raced:
+            raced.append(True)
+
+            def other_tab():
+                with race_app.app_context():
+                    act(db.session.get(Application, application_id), "submit",
+                        db.session.get(User, user_id))
+
+            thread = threading.Thread(target=other_tab)
+            thread.start()
+            thread.join(60)
+
+    raced: list[bool] = []
+    with race_app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", submit_first)
+    try:
+        response = client.post(url, data={
+            "csrf_token": token, "similar_aid_this_year": "tidak",
+            "sanitation_adequate": "tidak", "resident_santri": "777", "toilet_count": "4"})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", submit_first)
+    assert raced, "the save never reached its UPDATE"
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409, page[:2000]
+    assert "baru saja berubah" in page and 'value="777"' in page
+    with race_app.app_context():
+        application = db.session.get(Application, application_id)
+        assert application.stage != "draft" and application.answers["resident_santri"] == 120
