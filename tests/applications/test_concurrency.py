@@ -222,6 +222,21 @@ def test_control_read_check_write_overruns_the_ceiling(race_app):
     assert rows > reserved, "no lost update showed; the guarded test would prove nothing"
 
 
+def submit_in_another_tab(app, application_id: int, user_id: int) -> None:
+    """The applicant's other tab submits, in its own thread, session and transaction (committed
+    before this returns)."""
+    from app.accounts.models import User
+
+    def submit() -> None:
+        with app.app_context():
+            act(db.session.get(Application, application_id), "submit",
+                db.session.get(User, user_id))
+
+    thread = threading.Thread(target=submit)
+    thread.start()
+    thread.join(60)
+
+
 def test_a_draft_save_racing_the_submit_changes_nothing_after_it(race_app):
     """The applicant's second tab saves answers it read before the first tab submitted: the
     save is refused (the row's version and stage moved on), so the answers the submit froze
@@ -240,14 +255,7 @@ def test_a_draft_save_racing_the_submit_changes_nothing_after_it(race_app):
         owner = db.session.get(User, user_id)
         assert stale.stage == "draft"
 
-        def submit_in_the_first_tab():
-            with race_app.app_context():
-                act(db.session.get(Application, application_id), "submit",
-                    db.session.get(User, user_id))
-
-        thread = threading.Thread(target=submit_in_the_first_tab)
-        thread.start()
-        thread.join(60)
+        submit_in_another_tab(race_app, application_id, user_id)
         with pytest.raises(ApplicationError, match="baru saja berubah"):
             update_answers(stale, owner, {"resident_santri": 5})
         db.session.rollback()
@@ -265,7 +273,6 @@ def test_the_portal_keeps_the_typed_answers_when_the_submit_wins_the_race(race_a
     """Through the portal: the applicant's save is posted while another tab's submit commits
     between the page's read and its UPDATE (a hook on the engine runs the real submit at that
     moment). The page answers 409, says why, and keeps what was typed; nothing is overwritten."""
-    from app.accounts.models import User
     from tests.conftest import csrf_from, post_form
     from tests.support.factories import PASSWORD
 
@@ -281,15 +288,7 @@ def test_the_portal_keeps_the_typed_answers_when_the_submit_wins_the_race(race_a
     def submit_first(conn, cursor, statement, *args):
         if statement.startswith("UPDATE applications SET answers") and not raced:
             raced.append(True)
-
-            def other_tab():
-                with race_app.app_context():
-                    act(db.session.get(Application, application_id), "submit",
-                        db.session.get(User, user_id))
-
-            thread = threading.Thread(target=other_tab)
-            thread.start()
-            thread.join(60)
+            submit_in_another_tab(race_app, application_id, user_id)
 
     raced: list[bool] = []
     with race_app.app_context():

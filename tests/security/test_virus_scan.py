@@ -9,7 +9,6 @@ message, the pending upload kept while clamd is down, and the rescan that quaran
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import shutil
 import socket
@@ -29,6 +28,7 @@ from app.audit.models import AuditEvent
 from app.extensions import db
 from app.notifications.models import Notification
 from app.notifications.rendering import render
+from tests.security.test_hostile_files import upload as api_upload
 from tests.staff.conftest import login
 from tests.support import services
 
@@ -103,13 +103,11 @@ def clamd(app, monkeypatch):
 
 
 def upload(app, draft, owner, content, filename="usulan.pdf"):
+    """The applicant's API upload of a proposal (as in test_hostile_files)."""
     _, token = issue_token(owner, "applicant")
     db.session.commit()
-    return app.test_client().post(
-        f"/api/v1/applications/{draft.id}/documents",
-        headers={"Authorization": f"Bearer {token}"},
-        data={"doc_type": "proposal", "file": (io.BytesIO(content), filename)},
-        content_type="multipart/form-data")
+    return api_upload(app, draft, {"Authorization": f"Bearer {token}"}, "proposal", filename,
+                      content)
 
 
 def stored(draft) -> list[Document]:
