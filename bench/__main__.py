@@ -133,14 +133,14 @@ WEB_RUNS = {
 def _page(real, bare, sizes: dict) -> dict[str, Any]:
     from bench.pages import page_rounds
 
-    return page_rounds(real.url, bare.url, sizes["page_per_thread"], SUBMIT_ROUNDS,
+    return page_rounds(real, bare, sizes["page_per_thread"], SUBMIT_ROUNDS,
                        time.monotonic() + 600)
 
 
 def _draft(real, bare, prepared: dict) -> dict[str, Any]:
     from bench.pages import draft_rounds
 
-    result = draft_rounds(real.url, bare.url, prepared["owners"], SUBMIT_ROUNDS,
+    result = draft_rounds(real, bare, prepared["owners"], SUBMIT_ROUNDS,
                           time.monotonic() + 600)
     result["statements_per_draft_save"] = prepared["draft_statements"]
     result["diagnosis"] = "python -m bench.profile_submit --what draft"
@@ -165,6 +165,7 @@ SUBMIT_ROUNDS = 3
 
 
 def submit_rounds(real, bare, owners: list, statements: int, sizes: dict) -> dict[str, Any]:
+    from bench.cpu import Meter
     from bench.submit import (
         combine_rounds,
         compare,
@@ -180,9 +181,10 @@ def submit_rounds(real, bare, owners: list, statements: int, sizes: dict) -> dic
     for number in range(SUBMIT_ROUNDS):
         chunk = [(email, ids[number * per_round:(number + 1) * per_round])
                  for email, ids in owners]
-        submitted = run_submit(real.url, chunk, deadline)
-        baseline = run_baseline(bare.url, len(owners), per_round, deadline)
-        floors = {n: run_floor(bare.url, len(owners), per_round, n, deadline)
+        submitted = run_submit(real.url, chunk, deadline, meter=Meter(real))
+        baseline = run_baseline(bare.url, len(owners), per_round, deadline, meter=Meter(bare))
+        floors = {n: run_floor(bare.url, len(owners), per_round, n, deadline,
+                               meter=Meter(bare))
                   for n in floor_points(statements)}
         rounds.append(compare(submitted, baseline, floors, statements))
     return combine_rounds(rounds)
@@ -318,12 +320,14 @@ def print_row(name: str, result: dict) -> None:
 
 
 def summarize(name: str, r: dict) -> str:
+    from bench.cpu import describe
+
     if name in ("page", "draft"):
         key = "page" if name == "page" else "draft_save"
         target = r["target"].split(">= ")[1].split(" ")[0]
         return (f"{r[key]['per_second']}/s vs bare {r['baseline']['per_second']}/s = "
                 f"{r['throughput_ratio']}x (target >= {target}); p95 {r[key]['p95_ms']} ms; "
-                f"rounds {r.get('rounds')}; errors {r[key]['errors']}")
+                f"rounds {r.get('rounds')}; errors {r[key]['errors']}" + describe(r.get("cpu")))
     if name == "guru_ngaji":
         sample = r["sample"]
         return (f"{r['submissions']:,} submissions in ~{r['minutes']} min (goal < 5), "
@@ -340,7 +344,8 @@ def summarize(name: str, r: dict) -> str:
                    f"reaches {r.get('floor_share')} of it (target >= 0.5)"
                    if "floor_ratio" in r else "")
                 + (f"; a bare handler reaches 0.5x up to ~{r['round_trips_at_target']} round "
-                   f"trips" if r.get("round_trips_at_target") is not None else ""))
+                   f"trips" if r.get("round_trips_at_target") is not None else "")
+                + describe(r.get("cpu")))
     if name == "load":
         steps = ", ".join(f"{k} {v['p95_ms']}" for k, v in r["steps"].items() if v["count"])
         return (f"{r['applicants']} applicants + {r['reviewers']} reviewers, "

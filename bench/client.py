@@ -5,6 +5,7 @@ Loopback only: every URL it is given comes from a gunicorn it started on 127.0.0
 
 from __future__ import annotations
 
+import contextlib
 import re
 import statistics
 import threading
@@ -101,6 +102,18 @@ def run_threads(targets: list, deadline: float) -> None:
         thread.start()
     for thread in threads:
         thread.join(max(0.1, deadline - time.monotonic() + 30))
+
+
+def timed_run(recorder: Recorder, step: str, targets: list, deadline: float,
+              meter=None) -> dict:
+    """Run the threads and return their outcome; ``meter`` (a ``bench.cpu.Meter``) is taken
+    around the threads only, so the logins before them are not counted."""
+    with meter or contextlib.nullcontext():
+        started = time.perf_counter()
+        run_threads(targets, deadline)
+        seconds = time.perf_counter() - started
+    result = outcome(recorder, step, seconds)
+    return meter.add_to(result) if meter is not None else result
 
 
 def outcome(recorder: Recorder, step: str, seconds: float) -> dict:

@@ -13,7 +13,8 @@ import time
 
 import requests
 
-from bench.client import TIMEOUT, Recorder, log_in, outcome, run_threads, token_of
+from bench.client import TIMEOUT, Recorder, log_in, timed_run, token_of
+from bench.cpu import Meter, compared
 from bench.load import ANSWERS
 from bench.world import PASSWORD
 
@@ -23,7 +24,7 @@ THREADS = 8
 
 
 def run_gets(url: str, step: str, threads: int, per_thread: int, deadline: float,
-             *, cookie_free: bool = True) -> dict:
+             *, cookie_free: bool = True, meter: Meter | None = None) -> dict:
     """``threads`` cookie-less clients each GETting ``url`` ``per_thread`` times (an error when
     ``cookie_free`` and the answer starts a session)."""
     recorder = Recorder()
@@ -37,12 +38,11 @@ def run_gets(url: str, step: str, threads: int, per_thread: int, deadline: float
             if cookie_free and response is not None and "Set-Cookie" in response.headers:
                 recorder.fail(f"{step}: a session cookie was set for a visitor")
 
-    started = time.perf_counter()
-    run_threads([job for _ in range(threads)], deadline)
-    return outcome(recorder, step, time.perf_counter() - started)
+    return timed_run(recorder, step, [job for _ in range(threads)], deadline, meter)
 
 
-def run_draft_saves(base: str, owners: list[tuple[str, list[int]]], deadline: float) -> dict:
+def run_draft_saves(base: str, owners: list[tuple[str, list[int]]], deadline: float,
+                    meter: Meter | None = None) -> dict:
     """Each owner's thread saves the form answers of each of its drafts once."""
     recorder = Recorder()
     sessions = [(log_in(base, email, PASSWORD), ids) for email, ids in owners]
@@ -59,18 +59,21 @@ def run_draft_saves(base: str, owners: list[tuple[str, list[int]]], deadline: fl
                     timeout=TIMEOUT), expect=(302,))
         return job
 
-    started = time.perf_counter()
-    run_threads([worker(s, t, ids) for (s, ids), t in zip(sessions, tokens, strict=True)],
-                deadline)
-    return outcome(recorder, "draft_save", time.perf_counter() - started)
+    return timed_run(recorder, "draft_save",
+                     [worker(s, t, ids) for (s, ids), t in zip(sessions, tokens, strict=True)],
+                     deadline, meter)
 
 
 def ratio_of(real: dict, bare: dict, target: float, name: str) -> dict:
     ratio = real["per_second"] / bare["per_second"] if bare["per_second"] else 0.0
-    return {name: real, "baseline": bare, "throughput_ratio": round(ratio, 3),
-            "p95_ratio": round(real["p95_ms"] / bare["p95_ms"], 2) if bare["p95_ms"] else 0.0,
-            "target": f"throughput >= {target}x baseline",
-            "met": ratio >= target and real["errors"] == 0}
+    result = {name: real, "baseline": bare, "throughput_ratio": round(ratio, 3),
+              "p95_ratio": round(real["p95_ms"] / bare["p95_ms"], 2) if bare["p95_ms"] else 0.0,
+              "target": f"throughput >= {target}x baseline",
+              "met": ratio >= target and real["errors"] == 0}
+    cpu = compared(real, bare)
+    if cpu:
+        result["cpu"] = cpu
+    return result
 
 
 def median_round(rounds: list[dict], name: str) -> dict:
@@ -83,18 +86,20 @@ def median_round(rounds: list[dict], name: str) -> dict:
     return result
 
 
-def page_rounds(real_url: str, bare_url: str, per_thread: int, rounds: int,
-                deadline: float) -> dict:
+def page_rounds(real, bare, per_thread: int, rounds: int, deadline: float) -> dict:
+    """``real``, ``bare``: the two ``bench.server.Gunicorn`` (their URLs and processes)."""
     results = []
     for _ in range(rounds):
-        real = run_gets(f"{real_url}/", "page", THREADS, per_thread, deadline)
-        bare = run_gets(f"{bare_url}/page", "bare_page", THREADS, per_thread, deadline)
-        results.append(ratio_of(real, bare, PAGE_TARGET, "page"))
+        real_run = run_gets(f"{real.url}/", "page", THREADS, per_thread, deadline,
+                            meter=Meter(real))
+        bare_run = run_gets(f"{bare.url}/page", "bare_page", THREADS, per_thread, deadline,
+                            meter=Meter(bare))
+        results.append(ratio_of(real_run, bare_run, PAGE_TARGET, "page"))
     return median_round(results, "page")
 
 
-def draft_rounds(real_url: str, bare_url: str, owners: list, rounds: int,
-                 deadline: float) -> dict:
+def draft_rounds(real, bare, owners: list, rounds: int, deadline: float) -> dict:
+    """``real``, ``bare``: the two ``bench.server.Gunicorn`` (their URLs and processes)."""
     from bench.submit import run_baseline
 
     per_round = max(1, min(len(ids) for _, ids in owners) // rounds)
@@ -102,9 +107,9 @@ def draft_rounds(real_url: str, bare_url: str, owners: list, rounds: int,
     for number in range(rounds):
         chunk = [(email, ids[number * per_round:(number + 1) * per_round])
                  for email, ids in owners]
-        real = run_draft_saves(real_url, chunk, deadline)
-        bare = run_baseline(bare_url, len(owners), per_round, deadline)
-        results.append(ratio_of(real, bare, DRAFT_TARGET, "draft_save"))
+        real_run = run_draft_saves(real.url, chunk, deadline, meter=Meter(real))
+        bare_run = run_baseline(bare.url, len(owners), per_round, deadline, meter=Meter(bare))
+        results.append(ratio_of(real_run, bare_run, DRAFT_TARGET, "draft_save"))
     return median_round(results, "draft_save")
 
 

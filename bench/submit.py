@@ -13,7 +13,8 @@ from __future__ import annotations
 import statistics
 import time
 
-from bench.client import Recorder, log_in, outcome, run_threads, token_of
+from bench.client import Recorder, log_in, timed_run, token_of
+from bench.cpu import Meter, compared
 from bench.world import PASSWORD
 
 #: the submit's targets (issue "The applicant's path at the hardware's pace"): at least 0.3x the
@@ -24,7 +25,8 @@ FLOOR_SHARE_TARGET = 0.5
 CURVE_TARGET = 0.5
 
 
-def run_submit(base: str, owners: list[tuple[str, list[int]]], deadline: float) -> dict:
+def run_submit(base: str, owners: list[tuple[str, list[int]]], deadline: float,
+               meter: Meter | None = None) -> dict:
     recorder = Recorder()
     sessions = [(log_in(base, email, PASSWORD), ids) for email, ids in owners]
     tokens = [token_of(session, base) for session, _ in sessions]
@@ -39,26 +41,26 @@ def run_submit(base: str, owners: list[tuple[str, list[int]]], deadline: float) 
                     allow_redirects=False, timeout=60), expect=(302,))
         return job
 
-    started = time.perf_counter()
-    run_threads([worker(s, t, ids) for (s, ids), t in zip(sessions, tokens, strict=True)],
-                deadline)
-    return outcome(recorder, "submit", time.perf_counter() - started)
+    return timed_run(recorder, "submit",
+                     [worker(s, t, ids) for (s, ids), t in zip(sessions, tokens, strict=True)],
+                     deadline, meter)
 
 
-def run_baseline(base: str, threads: int, per_thread: int, deadline: float) -> dict:
+def run_baseline(base: str, threads: int, per_thread: int, deadline: float,
+                 meter: Meter | None = None) -> dict:
     """The bare one-row insert."""
-    return _run_bare(base, "/insert", {}, "insert", threads, per_thread, deadline)
+    return _run_bare(base, "/insert", {}, "insert", threads, per_thread, deadline, meter)
 
 
 def run_floor(base: str, threads: int, per_thread: int, statements: int,
-              deadline: float) -> dict:
+              deadline: float, meter: Meter | None = None) -> dict:
     """The bare endpoint doing as many round trips as one real submit (``count_statements``)."""
     return _run_bare(base, "/round-trips", {"n": statements}, "floor", threads, per_thread,
-                     deadline)
+                     deadline, meter)
 
 
 def _run_bare(base: str, path: str, data: dict, step: str, threads: int, per_thread: int,
-              deadline: float) -> dict:
+              deadline: float, meter: Meter | None = None) -> dict:
     recorder = Recorder()
 
     def job():
@@ -72,9 +74,7 @@ def _run_bare(base: str, path: str, data: dict, step: str, threads: int, per_thr
                 f"{base}{path}", data={"payload": f"row {n}", **data}, timeout=60),
                 expect=(201,))
 
-    started = time.perf_counter()
-    run_threads([job for _ in range(threads)], deadline)
-    return outcome(recorder, step, time.perf_counter() - started)
+    return timed_run(recorder, step, [job for _ in range(threads)], deadline, meter)
 
 
 def count_statements(app, email: str, application_id: int) -> int:
@@ -128,6 +128,9 @@ def compare(real: dict, bare: dict, floors: dict[int, dict] | None = None,
               "target": f"throughput >= {TARGET}x baseline and >= {FLOOR_SHARE_TARGET}x the "
                         "round-trip floor at its statement count",
               "met": ratio >= TARGET and real["errors"] == 0}
+    cpu = compared(real, bare)
+    if cpu:
+        result["cpu"] = cpu
     if floors and statements in floors and bare["per_second"]:
         curve = {n: f["per_second"] / bare["per_second"] for n, f in floors.items()
                  if f["per_second"]}
