@@ -26,6 +26,7 @@ PAGES = {
     "auditor.inspektorat@demo.sibantu.id": ["/audit/", "/audit/permohonan/{id}"],
     "admin@demo.sibantu.id": ["/admin/", "/admin/pengguna", "/admin/program"],
     "operator.desa@demo.sibantu.id": ["/portal/operator"],
+    "operator.sekolah@demo.sibantu.id": ["/staf/sekolah", "/staf/permohonan/{school}"],
     None: ["/", "/transparansi/", "/masuk"],
 }
 
@@ -98,7 +99,7 @@ def demo_site(template_url, backend):
 
 
 def _fill(path: str) -> str:
-    return path.format(id=2, org=1)
+    return path.format(id=2, org=1, school=13)  # 13: the demo scholarship at school confirmation
 
 
 def _log_in(page, base: str, email: str) -> None:

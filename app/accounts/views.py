@@ -49,6 +49,7 @@ LANDINGS = (
     (roles.AUDITOR, "audit.index"),
     (roles.ADMIN, "admin.index"),
     (roles.VILLAGE_OPERATOR, "portal.operator"),
+    (roles.SCHOOL_OPERATOR, "staff.school"),
 )
 
 

@@ -54,8 +54,8 @@ def _last_disbursement(application: Application, status: str) -> Disbursement | 
 
 
 def _new_work(task: StageTask | None) -> None:
-    if task is not None and task.agency_id is not None:
-        events.new_work(task, events.agency_users(task.agency_id, task.role))
+    if task is not None:
+        events.new_work(task, events.task_workers(task))
 
 
 def document_quarantined(document: Document, virus: str) -> None:

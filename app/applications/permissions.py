@@ -62,6 +62,17 @@ def is_agency_staff_of(user: User, application: Application) -> bool:
     )
 
 
+def operates_school_of(user: User, application: Application) -> bool:
+    """A school operator of the school the application names (``school_npsn`` in its answers):
+    the one who confirms a pupil's enrolment and achievement at a school stage."""
+    if not user.is_authenticated:
+        return False
+    npsn = (application.answers or {}).get("school_npsn")
+    return bool(npsn) and any(
+        r.role == SCHOOL_OPERATOR and r.school_npsn == npsn for r in user.roles
+    )
+
+
 def can_view_application(user: User, application: Application) -> bool:
     if not user.is_authenticated:
         return False
@@ -69,7 +80,7 @@ def can_view_application(user: User, application: Application) -> bool:
         return True
     if user.has_role(VILLAGE_OPERATOR) and application.nominated_by_user_id == user.id:
         return True
-    return is_agency_staff_of(user, application)
+    return is_agency_staff_of(user, application) or operates_school_of(user, application)
 
 
 def can_edit_application(user: User, application: Application) -> bool:
@@ -112,10 +123,12 @@ def can_reveal_nik(user: User, application: Application) -> bool:
 def reveal_needs_reason(user: User, application: Application) -> bool:
     return nik_reveal_grant(user, application) == NIK_AUDIT
 def can_view_case(user: User, application: Application) -> bool:
-    """Staff of an agency taking part in the program, auditors and admins; never the applicant."""
+    """Staff of an agency taking part in the program, auditors and admins, and the operators of
+    the school the application names (who confirm it); never the applicant."""
     if not user.is_authenticated or is_applicant_of(user, application):
         return False
-    return user.has_role(AUDITOR) or user.has_role(ADMIN) or is_agency_staff_of(user, application)
+    return (user.has_role(AUDITOR) or user.has_role(ADMIN) or is_agency_staff_of(user, application)
+            or operates_school_of(user, application))
 
 
 def can_view_case_document(user: User, document: Document) -> bool:
@@ -138,9 +151,11 @@ def work_limits(user: User, agency_id: int, role: str) -> list[tuple[str, str]]:
 
 def can_work_task(user: User, task: StageTask | None) -> bool:
     """The user holds the task's role at the task's agency, within its narrowing (and the task
-    is still open)."""
-    if task is None or task.completed_dt is not None or task.agency_id is None:
+    is still open). A task without an agency is a school's: its operators work it."""
+    if task is None or task.completed_dt is not None:
         return False
+    if task.agency_id is None:
+        return task.role == SCHOOL_OPERATOR and operates_school_of(user, task.application)
     if (task.agency_id, task.role) not in work_scopes(user):
         return False
     pairs = work_limits(user, task.agency_id, task.role)

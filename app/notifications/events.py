@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import lazyload
 
 from app.accounts.models import RoleAssignment, User
-from app.accounts.roles import APPROVER
+from app.accounts.roles import APPROVER, SCHOOL_OPERATOR
 from app.applications.models import Application, Decision, Disbursement, Report, StageTask
 from app.common.i18n import jakarta_today
 from app.extensions import db
@@ -54,13 +54,35 @@ def agency_heads(agency_id: int) -> list[User]:
     return agency_users(agency_id, APPROVER)
 
 
+#: the operators of one school (``school_npsn`` of their assignment)
+_SCHOOL_OPERATORS = (
+    sa.select(User)
+    .join(RoleAssignment, RoleAssignment.user_id == User.id)
+    .where(RoleAssignment.role == SCHOOL_OPERATOR,
+           RoleAssignment.school_npsn == sa.bindparam("npsn"), User.is_active)
+    .order_by(User.id)
+    .options(lazyload(User.roles))
+)
+
+
+def task_workers(task: StageTask) -> list[User]:
+    """Everyone who may work the task (``permissions.can_work_task``): its role at its agency,
+    or, for a school's task (no agency), the operators of the school the application names."""
+    if task.agency_id is not None:
+        return agency_users(task.agency_id, task.role)
+    npsn = (task.application.answers or {}).get("school_npsn")
+    if task.role != SCHOOL_OPERATOR or not npsn:
+        return []
+    return list(db.session.scalars(_SCHOOL_OPERATORS, {"npsn": npsn}).unique())
+
+
 def task_assignees(task: StageTask) -> list[User]:
-    """The reviewer who claimed the task, else everyone holding its role at its agency."""
+    """Whoever claimed the task, else everyone who may work it."""
     if task.claimed_by_user_id:
         user = db.session.get(User, task.claimed_by_user_id)
         if user is not None and user.is_active:
             return [user]
-    return agency_users(task.agency_id, task.role)
+    return task_workers(task)
 
 
 def _text(value: Any) -> Any:

@@ -8,5 +8,6 @@ from app.staff import (  # noqa: F401
     finance_views,
     queue_views,
     register_views,
+    school_views,
     views,
 )

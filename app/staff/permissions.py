@@ -16,13 +16,17 @@ from typing import Any
 from flask_login import current_user, login_required
 
 from app.accounts.models import User
-from app.accounts.roles import ADMIN, APPROVER, AUDITOR, FINANCE
+from app.accounts.roles import ADMIN, APPROVER, AUDITOR, FINANCE, SCHOOL_OPERATOR
 from app.applications.models import StageTask
 from app.applications.permissions import WORK_ROLES, work_scopes
 from app.common.web import require
 
 READ_ROLES = (*WORK_ROLES, AUDITOR, ADMIN)
 AUDIT_ROLES = (AUDITOR, ADMIN)
+#: who opens a case page and decides on it: the agency roles, and the school operators who
+#: confirm their pupils' applications (``can_view_case`` narrows each to its own cases)
+CASE_ROLES = (*READ_ROLES, SCHOOL_OPERATOR)
+DECIDE_ROLES = (*WORK_ROLES, SCHOOL_OPERATOR)
 
 
 def for_roles(*roles: str) -> Callable:
@@ -43,6 +47,14 @@ def for_roles(*roles: str) -> Callable:
 
 def can_use_queue(user: User) -> bool:
     return bool(work_scopes(user))
+
+
+def worklist_endpoint(user: User) -> str:
+    """Where a decision sends its maker back to: the agency queue, or a school operator's
+    list (a school operator has no queue: sent there, they would meet a 404)."""
+    if can_use_queue(user) or not user.has_role(SCHOOL_OPERATOR):
+        return "staff.queue"
+    return "staff.school"
 
 
 def can_assign(user: User, task: StageTask | None) -> bool:

@@ -30,7 +30,14 @@ from app.programs.registry import registry
 from app.staff import filters
 from app.staff.blueprint import bp
 from app.staff.case import colleagues, load_case
-from app.staff.permissions import READ_ROLES, can_assign, for_roles
+from app.staff.permissions import (
+    CASE_ROLES,
+    DECIDE_ROLES,
+    READ_ROLES,
+    can_assign,
+    for_roles,
+    worklist_endpoint,
+)
 from forms.choices import options
 from forms.staff import (
     ActionForm,
@@ -94,7 +101,7 @@ def render_case(
 
 
 @bp.route("/permohonan/<int:application_id>")
-@for_roles(*READ_ROLES)
+@for_roles(*CASE_ROLES)
 def application(application_id: int):
     return render_case(_case_or_404(application_id))
 
@@ -126,7 +133,7 @@ def _uploads(form: ActionForm) -> list[ops.Upload]:
 
 
 @bp.route("/permohonan/<int:application_id>/aksi/<action>", methods=["POST"])
-@for_roles(*WORK_ROLES)
+@for_roles(*DECIDE_ROLES)
 def act(application_id: int, action: str):
     application = _case_or_404(application_id)
     transition, available = _transition_for(application, action)
@@ -138,7 +145,7 @@ def act(application_id: int, action: str):
         # a second tap (or a resent form) of the decision this reviewer just made
         flash(_('Keputusan "%(label)s" untuk %(number)s sudah tersimpan sebelumnya.',
                 label=filters.text(transition.label), number=application.number), "info")
-        return redirect(url_for("staff.queue"))
+        return redirect(url_for(worklist_endpoint(current_user)))
     if not available:
         stale = form.seen_version.data and form.seen_version.data != str(application.version)
         form.form_errors.append(
@@ -176,7 +183,7 @@ def act(application_id: int, action: str):
         ),
         "success",
     )
-    return redirect(url_for("staff.queue"))
+    return redirect(url_for(worklist_endpoint(current_user)))
 
 
 @bp.route("/permohonan/<int:application_id>/nik", methods=["POST"])
@@ -199,7 +206,7 @@ def reveal_nik(application_id: int):
 
 
 @bp.route("/permohonan/<int:application_id>/dokumen/<int:document_id>")
-@for_roles(*READ_ROLES)
+@for_roles(*CASE_ROLES)
 def document(application_id: int, document_id: int):
     """Inline preview for staff; each read is recorded. PDFs may be framed by our own pages."""
     application = _case_or_404(application_id)
@@ -226,12 +233,12 @@ def _task_or_404(task_id: int) -> StageTask:
 def _back(task: StageTask):
     target = request.form.get("kembali")
     if target == "antrean":
-        return redirect(url_for("staff.queue"))
+        return redirect(url_for(worklist_endpoint(current_user)))
     return redirect(url_for("staff.application", application_id=task.application_id))
 
 
 @bp.route("/tugas/<int:task_id>/ambil", methods=["POST"])
-@for_roles(*WORK_ROLES)
+@for_roles(*DECIDE_ROLES)
 def claim(task_id: int):
     task = _task_or_404(task_id)
     require(RevealNikForm().validate_on_submit(), hide=False)
@@ -246,7 +253,7 @@ def claim(task_id: int):
 
 
 @bp.route("/tugas/<int:task_id>/lepas", methods=["POST"])
-@for_roles(*WORK_ROLES)
+@for_roles(*DECIDE_ROLES)
 def release(task_id: int):
     task = _task_or_404(task_id)
     require(can_work_task(current_user, task))
