@@ -15,6 +15,8 @@ Each rule is written once here; the portal, the staff workspace and the API all 
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from app.accounts import scopes
 from app.accounts.models import User
 from app.accounts.roles import (
@@ -40,11 +42,35 @@ WORK_ROLES = STAFF_READ_ROLES
 
 
 def is_applicant_of(user: User, application: Application) -> bool:
+    """The applicant's side: the owner, a member of the applying organisation, or the office
+    that nominated it (``is_nominating_office_of``)."""
     if not user.is_authenticated:
         return False
     if application.owner_user_id == user.id:
         return True
-    return application.organization_id is not None and is_member(user, application.organization_id)
+    if application.organization_id is not None and is_member(user, application.organization_id):
+        return True
+    return is_nominating_office_of(user, application)
+
+
+def is_nominating_office_of(user: User, application: Application) -> bool:
+    """The operator who nominated the application, or one holding the same office now: an
+    operator of the nominee's desa for a program village operators nominate for, of the named
+    school for one school operators nominate for. Nominations belong to the office, so a
+    colleague or a successor follows them and fixes what the reviewers send back."""
+    if not user.is_authenticated or application.nominated_by_user_id is None:
+        return False
+    if application.nominated_by_user_id == user.id:
+        return True
+    nomination = registry().pinned(application.program_key,
+                                   application.definition_version).nomination
+    if nomination is None:
+        return False
+    if nomination.by == VILLAGE_OPERATOR:
+        return application.desa_code is not None and any(
+            r.role == VILLAGE_OPERATOR and r.region_code == application.desa_code
+            for r in user.roles)
+    return nomination.by == SCHOOL_OPERATOR and operates_school_of(user, application)
 
 
 def program_agencies(application: Application) -> set[str]:
@@ -73,12 +99,34 @@ def operates_school_of(user: User, application: Application) -> bool:
     )
 
 
+def nominating_office_clause(user: User) -> sa.ColumnElement[bool]:
+    """``is_nominating_office_of`` as a WHERE clause, for lists: what the user nominated, and
+    what operators of the same desa or school nominated for programs their office nominates
+    for (read from the current definitions)."""
+    clauses: list[sa.ColumnElement[bool]] = [Application.nominated_by_user_id == user.id]
+    by_role: dict[str, list[str]] = {}
+    for defn in registry().current_definitions():
+        if defn.nomination is not None:
+            by_role.setdefault(defn.nomination.by, []).append(defn.key)
+    desas = sorted({r.region_code for r in user.roles
+                    if r.role == VILLAGE_OPERATOR and r.region_code})
+    if desas and by_role.get(VILLAGE_OPERATOR):
+        clauses.append(sa.and_(Application.nominated_by_user_id.is_not(None),
+                               Application.program_key.in_(by_role[VILLAGE_OPERATOR]),
+                               Application.desa_code.in_(desas)))
+    schools = sorted({r.school_npsn for r in user.roles
+                      if r.role == SCHOOL_OPERATOR and r.school_npsn})
+    if schools and by_role.get(SCHOOL_OPERATOR):
+        clauses.append(sa.and_(Application.nominated_by_user_id.is_not(None),
+                               Application.program_key.in_(by_role[SCHOOL_OPERATOR]),
+                               Application.answers["school_npsn"].as_string().in_(schools)))
+    return sa.or_(*clauses)
+
+
 def can_view_application(user: User, application: Application) -> bool:
     if not user.is_authenticated:
         return False
     if is_applicant_of(user, application) or user.has_role(AUDITOR) or user.has_role(ADMIN):
-        return True
-    if user.has_role(VILLAGE_OPERATOR) and application.nominated_by_user_id == user.id:
         return True
     return is_agency_staff_of(user, application) or operates_school_of(user, application)
 
@@ -214,7 +262,7 @@ def can_follow_application(user: User, application: Application) -> bool:
     """The applicant's side of an application: its owner, members, or the nominating operator."""
     if not user.is_authenticated:
         return False
-    return is_applicant_of(user, application) or application.nominated_by_user_id == user.id
+    return is_applicant_of(user, application)
 
 
 def can_nominate_for(user: User, defn) -> bool:

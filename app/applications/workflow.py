@@ -24,7 +24,11 @@ from app.applications.eligibility import assess, passed
 from app.applications.facts import gather, window_facts
 from app.applications.models import Application, Decision, Document, StageTask
 from app.applications.parties import Parties
-from app.applications.permissions import is_applicant_of, operates_school_of
+from app.applications.permissions import (
+    is_applicant_of,
+    is_nominating_office_of,
+    operates_school_of,
+)
 from app.audit.operations import freeze, record_decision
 from app.db import utcnow
 from app.extensions import db
@@ -72,7 +76,8 @@ def definition_of(application: Application) -> ProgramDefinition:
 
 
 def actor_for(user: User, application: Application) -> Actor:
-    nominated = application.nominated_by_user_id == user.id or operates_school_of(user, application)
+    nominated = (is_nominating_office_of(user, application)
+                 or operates_school_of(user, application))
     return Actor(
         user_id=user.id,
         roles=user.role_pairs,

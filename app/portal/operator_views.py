@@ -16,7 +16,11 @@ from app.applications.nomination_rows import (
     template_xlsx,
 )
 from app.applications.operations import ApplicationError
-from app.applications.permissions import can_nominate, nominating_programs
+from app.applications.permissions import (
+    can_nominate,
+    is_nominating_office_of,
+    nominating_programs,
+)
 from app.common.identifiers import mask_nik
 from app.common.web import require
 from app.extensions import db
@@ -57,7 +61,7 @@ def _nomination_form(defn, formdata=...):
 
 def _page(defn, form=None, upload_form=None, report=None, status=200):
     applications = [a for a in queries.my_applications(current_user)
-                    if a.nominated_by_user_id == current_user.id and a.program_key == defn.key]
+                    if a.program_key == defn.key and is_nominating_office_of(current_user, a)]
     persons = {p.id: p for p in db.session.query(Person).filter(
         Person.id.in_([a.person_id for a in applications]))} if applications else {}
     rows = [(a, workflow.definition_of(a), mask_nik(persons[a.person_id].reveal_nik() or ""))

@@ -14,6 +14,7 @@ from app.applications import workflow
 from app.applications.eligibility import precheck
 from app.applications.grounds import grounds_by_decision
 from app.applications.models import Application, Disbursement, Document, Report, StageTask
+from app.applications.permissions import nominating_office_clause
 from app.applications.queries import applicant_kind as applicant_kind
 from app.applications.queries import open_task as open_task
 from app.applications.queries import party_of as party_of
@@ -234,7 +235,7 @@ def my_applications(user: User, limit: int = 50) -> list[Application]:
     return list(db.session.scalars(
         sa.select(Application).where(sa.or_(
             Application.owner_user_id == user.id, Application.organization_id.in_(orgs),
-            Application.nominated_by_user_id == user.id))
+            nominating_office_clause(user)))
         .order_by(Application.id.desc()).limit(limit)))
 
 
