@@ -6,8 +6,8 @@ from app.accounts.operations import grant_role
 from app.applications import operations
 from app.applications.workflow import WorkflowRefused
 from app.extensions import db
-from tests.support.factories import create_applicant, create_staff
-from tests.support.programs import act, attach_for_stage, make_person, open_program
+from tests.support.factories import create_staff
+from tests.support.programs import act, attach_for_stage, beasiswa_draft, make_person, open_program
 
 NPSN = "20603456"
 
@@ -28,29 +28,7 @@ def staff(db_session, programs):
 
 
 def application_for(*, dtks=True, report_average=88):
-    parent = create_applicant(name="Ibu Aminah")
-    guardian = make_person(name="Ibu Aminah", dtks=dtks, user=parent)
-    student = make_person(name="Rizki Pratama", student=True, user=parent)
-    student.guardian_person_id = guardian.id
-    student.kk_encrypted, student.kk_bidx = guardian.kk_encrypted, guardian.kk_bidx
-    db.session.commit()
-    application = operations.create_draft("beasiswa_mbr", owner=parent, person=student)
-    operations.update_answers(
-        application,
-        parent,
-        {
-            "school_level": "SD",
-            "class_rank": 3,
-            "report_average": report_average,
-            "has_sktm": False,
-            "school_desa_code": "36.03.01.2003",
-            "nisn": student.nisn,
-            "school_npsn": NPSN,
-        },
-    )
-    db.session.commit()
-    attach_for_stage(application, parent)
-    return parent, application
+    return beasiswa_draft(npsn=NPSN, dtks=dtks, report_average=report_average)
 
 
 def test_beasiswa_from_application_to_payment(staff):

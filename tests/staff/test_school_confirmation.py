@@ -13,17 +13,16 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from app.applications import operations
 from app.applications.models import Application
-from app.applications.queries import open_task
-from app.notifications.models import Notification
 from app.applications.permissions import can_view_case, can_work_task, operates_school_of
+from app.applications.queries import open_task
 from app.applications.workflow import actor_for
 from app.extensions import db
+from app.notifications.models import Notification
 from tests.conftest import post_form
 from tests.staff.conftest import login
-from tests.support.factories import create_applicant, create_staff
-from tests.support.programs import act, attach_for_stage, make_person, open_program
+from tests.support.factories import create_staff
+from tests.support.programs import act, beasiswa_draft, open_program
 
 NPSN = "20603456"
 TOKEN = re.compile(r'name="confirm-csrf_token"[^>]*value="([^"]+)"')
@@ -49,18 +48,7 @@ def waiting(db_session, programs):
 
 
 def submitted_scholarship():
-    parent = create_applicant(name="Ibu Aminah")
-    guardian = make_person(name="Ibu Aminah", dtks=True, user=parent)
-    student = make_person(name="Rizki Pratama", student=True, user=parent)
-    student.guardian_person_id = guardian.id
-    student.kk_encrypted, student.kk_bidx = guardian.kk_encrypted, guardian.kk_bidx
-    db.session.commit()
-    application = operations.create_draft("beasiswa_mbr", owner=parent, person=student)
-    operations.update_answers(application, parent, {
-        "school_level": "SD", "class_rank": 3, "report_average": 88, "has_sktm": False,
-        "school_desa_code": "36.03.01.2003", "nisn": student.nisn, "school_npsn": NPSN})
-    db.session.commit()
-    attach_for_stage(application, parent)
+    parent, application = beasiswa_draft(npsn=NPSN)
     act(application, "submit", parent)
     assert application.stage == "school_confirmation"
     return application
@@ -152,6 +140,6 @@ def test_the_schools_operators_are_told_of_the_new_work_and_its_link_opens(clien
     assert not can_work_task(theirs, task)
     login(client, ours)
     inbox = client.get("/kotak-masuk").get_data(as_text=True)
-    link = re.search(r'href="([^"]*/permohonan/%d)"' % application.id, inbox)
+    link = re.search(rf'href="([^"]*/permohonan/{application.id})"', inbox)
     assert link, "the inbox links the new work"
     assert client.get(link.group(1)).status_code == 200

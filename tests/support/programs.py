@@ -289,3 +289,22 @@ def now() -> str:
 
 def blind(value: str, purpose: str) -> str:
     return pii.blind_index(value, purpose=purpose)
+
+
+def beasiswa_draft(*, npsn: str, dtks: bool = True, report_average: int = 88,
+                   ) -> tuple[User, Application]:
+    """A parent's Beasiswa MBR draft for their child at school ``npsn``, documents attached."""
+    parent = create_applicant(name="Ibu Aminah")
+    guardian = make_person(name="Ibu Aminah", dtks=dtks, user=parent)
+    student = make_person(name="Rizki Pratama", student=True, user=parent)
+    student.guardian_person_id = guardian.id
+    student.kk_encrypted, student.kk_bidx = guardian.kk_encrypted, guardian.kk_bidx
+    db.session.commit()
+    application = applications.create_draft("beasiswa_mbr", owner=parent, person=student)
+    applications.update_answers(application, parent, {
+        "school_level": "SD", "class_rank": 3, "report_average": report_average,
+        "has_sktm": False, "school_desa_code": "36.03.01.2003", "nisn": student.nisn,
+        "school_npsn": npsn})
+    db.session.commit()
+    attach_for_stage(application, parent)
+    return parent, application
