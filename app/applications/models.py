@@ -89,6 +89,11 @@ class Application(db.Model):
     def is_closed(self) -> bool:
         return self.outcome in ("rejected", "withdrawn", "completed")
 
+    @property
+    def school_npsn(self) -> str | None:
+        """The school the answers name (a pupil's, for a school stage or a school's nomination)."""
+        return (self.answers or {}).get("school_npsn") or None
+
     def current_documents(self) -> list[Document]:
         return [d for d in self.documents if d.is_current]
 

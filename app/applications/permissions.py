@@ -67,9 +67,7 @@ def is_nominating_office_of(user: User, application: Application) -> bool:
     if nomination is None:
         return False
     if nomination.by == VILLAGE_OPERATOR:
-        return application.desa_code is not None and any(
-            r.role == VILLAGE_OPERATOR and r.region_code == application.desa_code
-            for r in user.roles)
+        return application.desa_code in operator_desas(user)
     return nomination.by == SCHOOL_OPERATOR and operates_school_of(user, application)
 
 
@@ -91,12 +89,7 @@ def is_agency_staff_of(user: User, application: Application) -> bool:
 def operates_school_of(user: User, application: Application) -> bool:
     """A school operator of the school the application names (``school_npsn`` in its answers):
     the one who confirms a pupil's enrolment and achievement at a school stage."""
-    if not user.is_authenticated:
-        return False
-    npsn = (application.answers or {}).get("school_npsn")
-    return bool(npsn) and any(
-        r.role == SCHOOL_OPERATOR and r.school_npsn == npsn for r in user.roles
-    )
+    return application.school_npsn in operator_schools(user)
 
 
 def nominating_office_clause(user: User) -> sa.ColumnElement[bool]:
@@ -108,14 +101,12 @@ def nominating_office_clause(user: User) -> sa.ColumnElement[bool]:
     for defn in registry().current_definitions():
         if defn.nomination is not None:
             by_role.setdefault(defn.nomination.by, []).append(defn.key)
-    desas = sorted({r.region_code for r in user.roles
-                    if r.role == VILLAGE_OPERATOR and r.region_code})
+    desas = sorted(operator_desas(user))
     if desas and by_role.get(VILLAGE_OPERATOR):
         clauses.append(sa.and_(Application.nominated_by_user_id.is_not(None),
                                Application.program_key.in_(by_role[VILLAGE_OPERATOR]),
                                Application.desa_code.in_(desas)))
-    schools = sorted({r.school_npsn for r in user.roles
-                      if r.role == SCHOOL_OPERATOR and r.school_npsn})
+    schools = sorted(operator_schools(user))
     if schools and by_role.get(SCHOOL_OPERATOR):
         clauses.append(sa.and_(Application.nominated_by_user_id.is_not(None),
                                Application.program_key.in_(by_role[SCHOOL_OPERATOR]),
@@ -239,6 +230,20 @@ def operator_desa(user: User) -> str | None:
         return None
     return next((r.region_code for r in user.roles
                  if r.role == VILLAGE_OPERATOR and r.region_code), None)
+
+
+def operator_desas(user: User) -> set[str]:
+    """Every desa the user is a village operator of."""
+    if not user.is_authenticated:
+        return set()
+    return {r.region_code for r in user.roles if r.role == VILLAGE_OPERATOR and r.region_code}
+
+
+def operator_schools(user: User) -> set[str]:
+    """Every school (NPSN) the user is a school operator of."""
+    if not user.is_authenticated:
+        return set()
+    return {r.school_npsn for r in user.roles if r.role == SCHOOL_OPERATOR and r.school_npsn}
 
 
 def operator_school(user: User) -> str | None:

@@ -70,7 +70,7 @@ def task_workers(task: StageTask) -> list[User]:
     or, for a school's task (no agency), the operators of the school the application names."""
     if task.agency_id is not None:
         return agency_users(task.agency_id, task.role)
-    npsn = (task.application.answers or {}).get("school_npsn")
+    npsn = task.application.school_npsn
     if task.role != SCHOOL_OPERATOR or not npsn:
         return []
     return list(db.session.scalars(_SCHOOL_OPERATORS, {"npsn": npsn}).unique())
