@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from app.accounts.models import User
 from app.accounts.roles import SCHOOL_OPERATOR
 from app.applications.models import Application, StageTask
-from app.applications.permissions import operator_school
+from app.applications.permissions import operator_schools
 from app.extensions import db
 from app.programs.registry import registry
 
@@ -39,10 +39,11 @@ def school_stages() -> dict[str, set[str]]:
 
 
 def waiting_for(user: User) -> list[Waiting]:
-    """The applications of the user's school at a school stage, oldest deadline first."""
-    npsn = operator_school(user)
+    """The applications of the user's schools at a school stage, oldest deadline first (the
+    schools ``operates_school_of`` lets them confirm for)."""
+    schools = sorted(operator_schools(user))
     stages = school_stages()
-    if npsn is None or not stages:
+    if not schools or not stages:
         return []
     at_school_stage = sa.or_(*(
         sa.and_(Application.program_key == key, Application.stage.in_(sorted(keys)))
@@ -51,7 +52,7 @@ def waiting_for(user: User) -> list[Waiting]:
         sa.select(Application, StageTask)
         .outerjoin(StageTask, sa.and_(StageTask.application_id == Application.id,
                                       StageTask.completed_dt.is_(None)))
-        .where(at_school_stage, Application.answers["school_npsn"].as_string() == npsn)
+        .where(at_school_stage, Application.answers["school_npsn"].as_string().in_(schools))
         .order_by(StageTask.due_dt.asc().nulls_last(), Application.id)
         .limit(LIMIT)
     ).all()

@@ -143,3 +143,16 @@ def test_the_schools_operators_are_told_of_the_new_work_and_its_link_opens(clien
     link = re.search(rf'href="([^"]*/permohonan/{application.id})"', inbox)
     assert link, "the inbox links the new work"
     assert client.get(link.group(1)).status_code == 200
+
+
+def test_an_operator_of_two_schools_lists_what_each_of_them_may_confirm(client, waiting):
+    """The list and the permission agree: every school the operator holds, not the first."""
+    from app.accounts.models import RoleAssignment
+
+    operator = school_operator("20609999")
+    db.session.add(RoleAssignment(user_id=operator.id, role="school_operator", school_npsn=NPSN))
+    db.session.commit()
+    db.session.refresh(operator)
+    assert can_view_case(operator, waiting)
+    login(client, operator)
+    assert waiting.number in client.get("/staf/sekolah").get_data(as_text=True)
