@@ -156,3 +156,22 @@ def test_an_operator_of_two_schools_lists_what_each_of_them_may_confirm(client, 
     assert can_view_case(operator, waiting)
     login(client, operator)
     assert waiting.number in client.get("/staf/sekolah").get_data(as_text=True)
+
+
+def test_a_second_tap_and_a_typo_land_on_sensible_pages(client, waiting):
+    login(client, school_operator(NPSN))
+    text = client.get(f"/staf/permohonan/{waiting.id}").get_data(as_text=True)
+    form = {"confirm-csrf_token": TOKEN.search(text).group(1),
+            "confirm-seen_version": str(waiting.version), "confirm-class_rank": "3",
+            "confirm-enrolment_confirmed": "ya"}
+    typo = client.post(f"/staf/permohonan/{waiting.id}/aksi/confirm",
+                       data={**form, "confirm-report_average": "delapan"})
+    page = typo.get_data(as_text=True)
+    assert typo.status_code == 422 and 'value="delapan"' in page  # the input is kept
+    assert stage_of(waiting.id) == "school_confirmation"
+    url = f"/staf/permohonan/{waiting.id}/aksi/confirm"
+    assert client.post(url, data={**form, "confirm-report_average": "88"}).status_code == 302
+    again = client.post(url, data={**form, "confirm-report_average": "88"},
+                        follow_redirects=True)
+    assert again.status_code == 200 and again.request.path == "/staf/sekolah"
+    assert "sudah tersimpan sebelumnya" in again.get_data(as_text=True)
