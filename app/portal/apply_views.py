@@ -279,7 +279,7 @@ def status_context(application: Application) -> dict:
     return {
         "application": application, "defn": defn, "stage": stage, "party": party,
         "timeline": queries.timeline(application, lang(), _("Pemohon")),
-        "task": task, "handler": queries.agency_name(task),
+        "task": task, "handler": queries.handler_name(task),
         "documents": queries.current_documents(application),
         "uploadable": queries.uploadable_documents(defn, application),
         "actions": [t for t in actions if t.action != "withdraw"],

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.accounts.models import User
+from app.accounts.roles import SCHOOL_OPERATOR
 from app.agencies.models import Agency
 from app.applications import workflow
 from app.applications.eligibility import precheck
@@ -24,6 +25,7 @@ from app.common.i18n import jakarta_today
 from app.db import utcnow
 from app.extensions import db
 from app.organizations.models import Membership, Organization, Person
+from app.programs.labels import role_label
 from app.programs.models import Program
 from workflows import ProgramDefinition, Stage
 from workflows.guards import documents_due
@@ -142,9 +144,13 @@ def agency_names() -> dict[int, Agency]:
     return {a.id: a for a in db.session.scalars(sa.select(Agency))}
 
 
-def agency_name(task: StageTask | None) -> str | None:
-    if task is None or task.agency_id is None:
+def handler_name(task: StageTask | None) -> str | None:
+    """Who works the open task, as the applicant reads it: its agency, or the role of a task
+    without one (the school's operator)."""
+    if task is None:
         return None
+    if task.agency_id is None:
+        return role_label(task.role) if task.role else None
     agency = db.session.get(Agency, task.agency_id)
     return agency.name if agency else None
 
@@ -176,6 +182,14 @@ def upcoming_stages(defn: ProgramDefinition, application: Application) -> list[S
         key = nxt
 
 
+def _decided_by(agency: Agency | None, role: str | None, applicant_label: str) -> str:
+    """Who took a step, as the applicant reads it: the agency, the school (a school operator's
+    confirmation has no agency), else the applicant's side."""
+    if agency is not None:
+        return agency.name
+    return role_label(role) if role == SCHOOL_OPERATOR else applicant_label
+
+
 def timeline(application: Application, lang: str, applicant_label: str) -> list[dict]:
     defn = workflow.definition_of(application)
     agencies = agency_names()
@@ -187,17 +201,16 @@ def timeline(application: Application, lang: str, applicant_label: str) -> list[
         items.append({
             "title": _label(transition.label if transition else None, lang) or decision.action,
             "time": decision.created_dt,
-            "actor": agency.name if agency else applicant_label,
+            "actor": _decided_by(agency, decision.actor_role, applicant_label),
             "note": decision.reason,
             "grounds": grounds.get(decision.id),
         })
     stage = defn.stage(application.stage)
     task = open_task(application)
-    agency = agencies.get(task.agency_id) if task else None
     state = "done" if stage.terminal else "current"
     in_revision = stage.key in defn.revision_stages
     items.append({"title": _label(stage.name, lang), "state": state, "time": None,
-                  "actor": agency.name if agency else None, "note": None,
+                  "actor": handler_name(task), "note": None,
                   "due": task.due_dt if task else (
                       application.revision_deadline if in_revision else None)})
     if not stage.terminal:

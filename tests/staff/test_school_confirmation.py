@@ -175,3 +175,20 @@ def test_a_second_tap_and_a_typo_land_on_sensible_pages(client, waiting):
                         follow_redirects=True)
     assert again.status_code == 200 and again.request.path == "/staf/sekolah"
     assert "sudah tersimpan sebelumnya" in again.get_data(as_text=True)
+
+
+def test_the_parent_reads_that_the_school_confirmed_not_themselves(client, waiting):
+    """The status page named every step without an agency "Pemohon": the school's confirmation
+    read as if the parent had confirmed their own child's data."""
+    from app.accounts.models import User
+
+    parent = db.session.get(User, waiting.owner_user_id)
+    operator = school_operator(NPSN)
+    login(client, parent)
+    before = client.get(f"/portal/permohonan/{waiting.id}").get_data(as_text=True)
+    assert re.search(r"Ditangani oleh</dt>\s*<dd[^>]*>Operator sekolah", before), "the handler"
+    act(waiting, "confirm", operator, class_rank=3, report_average=88)
+    page = client.get(f"/portal/permohonan/{waiting.id}").get_data(as_text=True)
+    item = page[page.index('<p class="timeline__title">Konfirmasi data siswa'):]
+    meta = item[:item.index("</p>", item.index("timeline__meta"))]
+    assert "Operator sekolah" in meta and "Pemohon" not in meta
