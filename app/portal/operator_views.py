@@ -3,7 +3,7 @@ CSV/XLSX file (template downloadable per program); track their nominations."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -18,7 +18,6 @@ from app.applications.nomination_rows import (
 from app.applications.operations import ApplicationError
 from app.applications.permissions import (
     can_nominate,
-    is_nominating_office_of,
     nominating_programs,
 )
 from app.common.identifiers import mask_nik
@@ -60,16 +59,22 @@ def _nomination_form(defn, formdata=...):
 
 
 def _page(defn, form=None, upload_form=None, report=None, status=200):
-    applications = [a for a in queries.my_applications(current_user)
-                    if a.program_key == defn.key and is_nominating_office_of(current_user, a)]
+    """The program's page for the office: the forms, and every nomination of the office, page
+    by page (``halaman``), narrowed to one stage with ``tahap``."""
+    stage = request.args.get("tahap") or None
+    page = queries.office_nominations(current_user, defn.key, stage=stage,
+                                      page=request.args.get("halaman", type=int))
     persons = {p.id: p for p in db.session.query(Person).filter(
-        Person.id.in_([a.person_id for a in applications]))} if applications else {}
+        Person.id.in_([a.person_id for a in page.items]))} if page.items else {}
     rows = [(a, workflow.definition_of(a), mask_nik(persons[a.person_id].reveal_nik() or ""))
-            for a in applications]
+            for a in page.items]
+    counts = queries.office_stage_counts(current_user, defn.key)
+    stages = [(s, counts[s.key]) for s in defn.stages if counts.get(s.key)]
     return render_template(
         "portal/operator.html", defn=defn, form=form or _nomination_form(defn, None),
         upload_form=upload_form or NominationUploadForm(formdata=None), report=report,
-        rows=rows, desa=nominations.scope_desa(current_user, defn),
+        rows=rows, page=page, stage=stage, stages=stages, total=sum(counts.values()),
+        desa=nominations.scope_desa(current_user, defn),
         others=[d for d in nominating_programs(current_user) if d.key != defn.key],
         tone=queries.stage_tone), status
 

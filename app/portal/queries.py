@@ -27,6 +27,7 @@ from app.extensions import db
 from app.organizations.models import Membership, Organization, Person
 from app.programs.labels import role_label
 from app.programs.models import Program
+from app.programs.registry import registry
 from workflows import ProgramDefinition, Stage
 from workflows.guards import documents_due
 from workflows.model import AllOf, AnyOf, Condition, Not
@@ -243,13 +244,92 @@ def my_organizations(user: User) -> list[Organization]:
         .where(Membership.user_id == user.id).order_by(Organization.name)))
 
 
-def my_applications(user: User, limit: int = 50) -> list[Application]:
+def mine_clause(user: User) -> sa.ColumnElement[bool]:
+    """The applications a user follows as the applicant's side: their own, their
+    organizations', and what their office nominated (``nominating_office_clause``)."""
     orgs = sa.select(Membership.organization_id).where(Membership.user_id == user.id)
-    return list(db.session.scalars(
-        sa.select(Application).where(sa.or_(
-            Application.owner_user_id == user.id, Application.organization_id.in_(orgs),
-            nominating_office_clause(user)))
-        .order_by(Application.id.desc()).limit(limit)))
+    return sa.or_(Application.owner_user_id == user.id, Application.organization_id.in_(orgs),
+                  nominating_office_clause(user))
+
+
+#: what ``Application.is_closed`` says, as a WHERE clause
+_OPEN = sa.or_(Application.outcome.is_(None),
+               Application.outcome.not_in(("rejected", "withdrawn", "completed")))
+#: the lists of the dashboard and the operator's page: newest first, this many to a page
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    number: int
+    pages: int
+    total: int
+
+
+def paged(query: sa.Select, number: int | None, size: int = PAGE_SIZE) -> Page:
+    """Page ``number`` (from 1; out of range: the nearest page) of ``query``, with the count."""
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = max(1, -(-total // size))
+    number = min(max(1, number or 1), pages)
+    items = list(db.session.scalars(query.limit(size).offset((number - 1) * size)))
+    return Page(items, number, pages, total)
+
+
+def my_applications(user: User, page: int | None = 1) -> Page:
+    """The user's applications, newest first, one page at a time."""
+    return paged(sa.select(Application).where(mine_clause(user))
+                 .order_by(Application.id.desc()), page)
+
+
+def office_nominations(user: User, program_key: str, *, stage: str | None = None,
+                       page: int | None = 1) -> Page:
+    """What the user's office nominated for a program, newest first, every one reachable page
+    by page; ``stage`` narrows it to one stage."""
+    query = sa.select(Application).where(Application.program_key == program_key,
+                                         nominating_office_clause(user))
+    if stage:
+        query = query.where(Application.stage == stage)
+    return paged(query.order_by(Application.id.desc()), page)
+
+
+def office_stage_counts(user: User, program_key: str) -> dict[str, int]:
+    """How many of the office's nominations for a program stand at each stage."""
+    return dict(db.session.execute(
+        sa.select(Application.stage, sa.func.count()).where(
+            Application.program_key == program_key, nominating_office_clause(user))
+        .group_by(Application.stage)).all())
+
+
+#: the order of the dashboard's to-do list: corrections first (they have a deadline)
+_ACTION_ORDER = {"revision": 0, "action": 1, "draft": 2}
+
+
+def awaiting_me(user: User, extra: sa.ColumnElement[bool] | None = None,
+                ) -> list[tuple[Application, ProgramDefinition, dict]]:
+    """Every open application of the user's side where the applicant acts now, however old
+    (the dashboard's recent page is not where a correction may hide): the stages are read
+    from each application's pinned definition, corrections first."""
+    where = sa.and_(mine_clause(user), _OPEN, *([extra] if extra is not None else []))
+    versions = db.session.execute(
+        sa.select(Application.program_key, Application.definition_version).where(where)
+        .distinct()).all()
+    pinned = {}
+    for key, version in versions:
+        defn = registry().pinned(key, version)
+        stages = [s.key for s in defn.stages if s.actor == "applicant" and not s.terminal]
+        if stages:
+            pinned[(key, version)] = (defn, stages)
+    if not pinned:
+        return []
+    rows = db.session.scalars(sa.select(Application).where(where, sa.or_(*(
+        sa.and_(Application.program_key == key, Application.definition_version == version,
+                Application.stage.in_(stages))
+        for (key, version), (_defn, stages) in pinned.items()))).order_by(Application.id.desc()))
+    found = [(a, pinned[(a.program_key, a.definition_version)][0], needs_action(user, a))
+             for a in rows]
+    return sorted([row for row in found if row[2]], key=lambda row: _ACTION_ORDER[row[2]["kind"]])
 
 
 def stage_tone(defn: ProgramDefinition, application: Application) -> str:
@@ -281,14 +361,13 @@ def needs_action(user: User, application: Application) -> dict | None:
     return {"kind": kind, "stage": stage, "deadline": application.revision_deadline}
 
 
-def due_reports(applications: list[Application]) -> list[tuple[Application, Report]]:
-    by_id = {a.id: a for a in applications}
-    if not by_id:
-        return []
-    rows = db.session.scalars(sa.select(Report).where(
-        Report.application_id.in_(by_id), Report.status.in_(("due", "returned")))
+def due_reports(user: User) -> list[tuple[Application, Report]]:
+    """Every report due (or sent back) on the user's side's applications, however old."""
+    rows = db.session.execute(
+        sa.select(Application, Report).join(Report, Report.application_id == Application.id)
+        .where(mine_clause(user), Report.status.in_(("due", "returned")))
         .order_by(Report.due_date))
-    return [(by_id[r.application_id], r) for r in rows]
+    return [(application, report) for application, report in rows]
 
 
 def is_overdue(moment: datetime | date | None) -> bool:

@@ -6,7 +6,7 @@ its routes to the blueprints of ``blueprint.py``, and the package ``__init__`` i
 """
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from flask_login import current_user, login_required
 
 from app.applications import workflow
@@ -43,16 +43,21 @@ def detail(key: str):
 # ---------------------------------------------------------------- dashboard and status
 
 
+#: the to-do list shows this many; the rest is counted, with the way to the full list
+TODO_SHOWN = 20
+
+
 @bp.route("")
 @login_required
 def dashboard():
-    applications = queries.my_applications(current_user)
-    rows = [(a, workflow.definition_of(a)) for a in applications]
-    actions = [(a, d, queries.needs_action(current_user, a)) for a, d in rows]
+    page = queries.my_applications(current_user, request.args.get("halaman", type=int))
+    actions = queries.awaiting_me(current_user)
     return render_template(
-        "portal/dashboard.html", rows=rows, actions=[x for x in actions if x[2]],
+        "portal/dashboard.html", page=page,
+        rows=[(a, workflow.definition_of(a)) for a in page.items],
+        actions=actions[:TODO_SHOWN], more_actions=max(0, len(actions) - TODO_SHOWN),
         organizations=queries.my_organizations(current_user),
         person=db.session.get(Person, current_user.person_id) if current_user.person_id else None,
-        reports=queries.due_reports(applications), unread=unread_count(current_user),
+        reports=queries.due_reports(current_user), unread=unread_count(current_user),
         is_operator=can_nominate(current_user), tone=queries.stage_tone,
     )
