@@ -201,6 +201,17 @@ def can_work_task(user: User, task: StageTask | None) -> bool:
     return not pairs or any(getattr(task.application, c) == v for c, v in pairs)
 
 
+def school_task_clause(user: User) -> sa.ColumnElement[bool]:
+    """``can_work_task`` for a school's task (no agency) as a WHERE clause over ``StageTask``
+    joined to its application: open, the school operator's role, one of the user's schools."""
+    schools = sorted(operator_schools(user))
+    if not schools:
+        return sa.false()
+    return sa.and_(StageTask.completed_dt.is_(None), StageTask.agency_id.is_(None),
+                   StageTask.role == SCHOOL_OPERATOR,
+                   Application.answers["school_npsn"].as_string().in_(schools))
+
+
 def can_act_as_applicant(user: User, application: Application) -> bool:
     return is_applicant_of(user, application) and not application.is_closed
 

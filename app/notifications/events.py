@@ -203,8 +203,11 @@ def overdue_escalation(task: StageTask, heads: Iterable[User]) -> Rows:
     return _about_task(task, f"reminder:task:{task.id}:escalated", "overdue_escalation", heads)
 
 
-def daily_digest(user: User, counts: dict[str, int], day: date | None = None) -> Rows:
-    """Once per user and (Jakarta) day: how much work waits in the user's queues."""
+def daily_digest(user: User, counts: dict[str, int], day: date | None = None,
+                 worklist: str = "staff.queue") -> Rows:
+    """Once per user and (Jakarta) day: how much work waits in the user's queues;
+    ``worklist``: the page that lists it (an agency queue, or a school's list)."""
     day = day or jakarta_today()
     return notify(f"digest:{user.id}:{day.isoformat()}", "daily_digest", [user],
-                  context={"counts": dict(counts), "day": day.isoformat()})
+                  context={"counts": dict(counts), "day": day.isoformat(),
+                           "worklist": worklist})

@@ -16,9 +16,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.accounts.models import RoleAssignment, User
-from app.accounts.roles import APPROVER, FINANCE, REVIEWER
+from app.accounts.roles import APPROVER, FINANCE, REVIEWER, SCHOOL_OPERATOR
 from app.agencies.operations import agency_by_code
 from app.applications.models import Application, Report, StageTask
+from app.applications.permissions import school_task_clause
 from app.applications.workflow import definition_of
 from app.common.i18n import JAKARTA
 from app.db import utcnow
@@ -29,7 +30,7 @@ from app.programs.registry import registry
 
 BATCH = 500
 OPEN_REPORT = ("due", "returned")
-DIGEST_ROLES = (REVIEWER, APPROVER, FINANCE)
+DIGEST_ROLES = (REVIEWER, APPROVER, FINANCE, SCHOOL_OPERATOR)
 
 
 def _today(now: datetime) -> date:
@@ -59,10 +60,25 @@ def escalate_overdue_tasks(now: datetime) -> int:
     tasks = _locked(_open_tasks().where(StageTask.due_dt < late, StageTask.escalated_dt.is_(None)),
                     StageTask)
     for task in tasks:
-        events.overdue_escalation(task, events.agency_heads(task.agency_id))
+        events.overdue_escalation(task, _heads_over(task))
         task.escalated_dt = now
     db.session.commit()
     return len(tasks)
+
+
+def _heads_over(task: StageTask) -> list:
+    """Who an overdue task goes up to: the heads (approvers) of its agency. A school's task has
+    no agency: it goes to the heads of the agency waiting for the school, the one of the first
+    stage its transitions lead to that an agency works (Beasiswa MBR: Disdik's verification)."""
+    if task.agency_id is not None:
+        return events.agency_heads(task.agency_id)
+    defn = definition_of(task.application)
+    for transition in defn.transitions_from(task.stage):
+        target = defn.stage(transition.to) if defn.has_stage(transition.to) else None
+        agency = agency_by_code(target.agency) if target is not None and target.agency else None
+        if agency is not None:
+            return events.agency_heads(agency.id)
+    return []
 
 
 def _in_revision() -> sa.ColumnElement[bool]:
@@ -168,15 +184,23 @@ def _staff_with_queues() -> list[User]:
 
 
 def queue_counts(user: User, now: datetime) -> dict[str, int]:
-    """Open and overdue tasks in the queues of the user's (agency, role) pairs."""
-    pairs = [(r.agency_id, r.role) for r in user.roles if r.role in DIGEST_ROLES and r.agency_id]
-    if not pairs:
-        return {"open": 0, "overdue": 0}
-    mine = sa.and_(StageTask.completed_dt.is_(None),
-                   sa.tuple_(StageTask.agency_id, StageTask.role).in_(pairs))
+    """Open and overdue tasks the user may work: in the queues of their (agency, role) pairs,
+    and a school operator's schools' tasks (``school_task_clause``). ``school``: how many of
+    them are the school's (the digest then links to the school's list)."""
     overdue = sa.func.count().filter(StageTask.due_dt < now)
-    total, late = db.session.execute(sa.select(sa.func.count(), overdue).where(mine)).one()
-    return {"open": total, "overdue": late}
+    total = late = school = 0
+    pairs = [(r.agency_id, r.role) for r in user.roles if r.role in DIGEST_ROLES and r.agency_id]
+    if pairs:
+        mine = sa.and_(StageTask.completed_dt.is_(None),
+                       sa.tuple_(StageTask.agency_id, StageTask.role).in_(pairs))
+        total, late = db.session.execute(sa.select(sa.func.count(), overdue).where(mine)).one()
+    if user.has_role(SCHOOL_OPERATOR):
+        school, school_late = db.session.execute(
+            sa.select(sa.func.count(), overdue)
+            .join(Application, Application.id == StageTask.application_id)
+            .where(school_task_clause(user))).one()
+        total, late = total + school, late + school_late
+    return {"open": total, "overdue": late, "school": school}
 
 
 def send_daily_digests(now: datetime | None = None) -> int:
@@ -188,6 +212,7 @@ def send_daily_digests(now: datetime | None = None) -> int:
     for user in _staff_with_queues():
         counts = queue_counts(user, now)
         if counts["open"]:
-            sent += bool(events.daily_digest(user, counts, _today(now)))
+            worklist = "staff.school" if counts["school"] == counts["open"] else "staff.queue"
+            sent += bool(events.daily_digest(user, counts, _today(now), worklist))
     db.session.commit()
     return sent

@@ -166,8 +166,14 @@ def _password_reset_context(notification: Notification) -> dict[str, Any]:
     return {"reset_url": link("accounts.reset_password", token=make_reset_token(user))}
 
 
+#: the pages a digest may link to (its stored ``worklist``; older digests have none)
+WORKLISTS = ("staff.queue", "staff.school")
+
+
 def _queue_link(notification: Notification) -> dict[str, Any]:
-    return {"link": link("staff.queue") or link("notifications.inbox")}
+    worklist = (notification.context or {}).get("worklist")
+    endpoint = worklist if worklist in WORKLISTS else "staff.queue"
+    return {"link": link(endpoint) or link("notifications.inbox")}
 
 
 SPECIAL: dict[str, Callable[[Notification], dict[str, Any]]] = {

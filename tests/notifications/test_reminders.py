@@ -110,4 +110,5 @@ def test_the_daily_digest_goes_out_once_a_day_from_the_digest_hour(world):
     [row] = db.session.scalars(sa.select(Notification).where(
         Notification.template == "daily_digest", Notification.channel == "inapp"))
     assert row.recipient_user_id == world.reviewer.id
-    assert row.context["counts"] == {"open": 1, "overdue": 0}
+    assert row.context["counts"] == {"open": 1, "overdue": 0, "school": 0}
+    assert row.context["worklist"] == "staff.queue"

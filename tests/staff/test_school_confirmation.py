@@ -9,6 +9,7 @@ application waited at school confirmation with no way forward in the browser. On
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -17,8 +18,12 @@ from app.applications.models import Application
 from app.applications.permissions import can_view_case, can_work_task, operates_school_of
 from app.applications.queries import open_task
 from app.applications.workflow import actor_for
+from app.common.i18n import JAKARTA
+from app.db import utcnow
 from app.extensions import db
+from app.notifications import reminders
 from app.notifications.models import Notification
+from app.notifications.rendering import render
 from tests.conftest import post_form
 from tests.staff.conftest import login
 from tests.support.factories import create_staff
@@ -192,3 +197,51 @@ def test_the_parent_reads_that_the_school_confirmed_not_themselves(client, waiti
     item = page[page.index('<p class="timeline__title">Konfirmasi data siswa'):]
     meta = item[:item.index("</p>", item.index("timeline__meta"))]
     assert "Operator sekolah" in meta and "Pemohon" not in meta
+
+
+def _inapp(template: str, application_id: int | None = None) -> list[Notification]:
+    query = sa.select(Notification).where(Notification.template == template,
+                                          Notification.channel == "inapp")
+    if application_id is not None:
+        query = query.where(Notification.application_id == application_id)
+    return list(db.session.scalars(query.order_by(Notification.recipient_user_id)))
+
+
+def test_the_school_gets_the_daily_digest_and_its_link_opens_their_list(client, waiting):
+    """The digest counted agency queues only: a school with pupils waiting heard nothing
+    after the first notice, and its link would have opened a queue that is a 404 for them."""
+    ours, colleague, theirs = (school_operator(NPSN), school_operator(NPSN),
+                               school_operator("20609999"))
+    morning = datetime.now(JAKARTA).replace(hour=8, minute=5)
+    assert reminders.send_daily_digests(morning) >= 2
+    digests = {n.recipient_user_id: n for n in _inapp("daily_digest")}
+    assert ours.id in digests and colleague.id in digests and theirs.id not in digests
+    row = digests[ours.id]
+    assert row.context["counts"] == {"open": 1, "overdue": 0, "school": 1}
+    email = db.session.scalar(sa.select(Notification).where(
+        Notification.template == "daily_digest", Notification.channel == "email",
+        Notification.recipient_user_id == ours.id))
+    for lang, words in (("id", "Menunggu konfirmasi sekolah Anda: 1 permohonan"),
+                        ("en", "Waiting for your school to confirm: 1 applications")):
+        rendered = render(email, lang=lang)
+        assert words in rendered.text, rendered.text
+        assert rendered.link.endswith("/staf/sekolah"), rendered.link
+    login(client, ours)
+    page = client.get("/staf/sekolah")
+    assert page.status_code == 200 and waiting.number in page.get_data(as_text=True)
+
+
+def test_an_overdue_school_task_goes_up_to_the_agency_waiting_for_it(waiting):
+    """An overdue school task had no agency, so its escalation went to no one: now the heads
+    of the agency its confirmation leads to (Disdik's verification) hear of it, once."""
+    ours = school_operator(NPSN)
+    disdik_head, kesra_head = create_staff("approver", "DISDIK"), create_staff("approver", "KESRA")
+    task = open_task(waiting)
+    task.due_dt = utcnow() - timedelta(days=3)
+    db.session.commit()
+    first, second = reminders.sweep(), reminders.sweep()
+    assert (first["task_escalated"], second["task_escalated"]) == (1, 0)
+    assert [n.recipient_user_id for n in _inapp("overdue_escalation", waiting.id)] == [
+        disdik_head.id]
+    assert kesra_head.id not in [n.recipient_user_id for n in _inapp("overdue_escalation")]
+    assert [n.recipient_user_id for n in _inapp("task_overdue", waiting.id)] == [ours.id]
