@@ -61,7 +61,7 @@ def test_rows_vanish_with_a_rolled_back_transaction(db_session):
 def test_context_holds_ids_and_short_values_only(db_session):
     user = create_applicant()
     [row, *_] = events.daily_digest(user, {"open": 2, "overdue": 0})
-    assert set(row.context) == {"counts", "day"}
+    assert set(row.context) == {"counts", "day", "worklist"}  # short values: the page to open
     assert row.event_key.startswith(f"digest:{user.id}:")
 
 
