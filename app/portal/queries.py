@@ -22,6 +22,7 @@ from app.applications.queries import party_of as party_of
 from app.applications.queries import proposal_documents as proposal_documents
 from app.applications.queries import uploadable_documents as uploadable_documents
 from app.common.i18n import jakarta_today
+from app.common.paging import Page, paged
 from app.db import utcnow
 from app.extensions import db
 from app.organizations.models import Membership, Organization, Person
@@ -255,28 +256,6 @@ def mine_clause(user: User) -> sa.ColumnElement[bool]:
 #: what ``Application.is_closed`` says, as a WHERE clause
 _OPEN = sa.or_(Application.outcome.is_(None),
                Application.outcome.not_in(("rejected", "withdrawn", "completed")))
-#: the lists of the dashboard and the operator's page: newest first, this many to a page
-PAGE_SIZE = 50
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list
-    number: int
-    pages: int
-    total: int
-
-
-def paged(query: sa.Select, number: int | None, size: int = PAGE_SIZE) -> Page:
-    """Page ``number`` (from 1; out of range: the nearest page) of ``query``, with the count."""
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
-    pages = max(1, -(-total // size))
-    number = min(max(1, number or 1), pages)
-    items = list(db.session.scalars(query.limit(size).offset((number - 1) * size)))
-    return Page(items, number, pages, total)
-
-
 def my_applications(user: User, page: int | None = 1) -> Page:
     """The user's applications, newest first, one page at a time."""
     return paged(sa.select(Application).where(mine_clause(user))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -11,10 +12,14 @@ from app.accounts.models import User
 from app.accounts.roles import FINANCE
 from app.applications.models import Application, Disbursement, StageTask
 from app.audit.operations import record
+from app.common.paging import Page, paged
 from app.extensions import db
 from app.organizations.models import BankAccount
 
-MAX_ROWS = 5000
+#: the page lists this many payments at a time; the bank's list holds all of them
+PAGE_ROWS = 100
+#: rows fetched at a time while the bank's list is written (a year of Guru Ngaji: 17,810)
+EXPORT_BATCH = 1000
 EXPORT_COLUMNS = (
     "No. permohonan",
     "Penerima",
@@ -38,18 +43,18 @@ def finance_agency_ids(user: User) -> list[int]:
     return sorted({r.agency_id for r in user.roles if r.role == FINANCE and r.agency_id})
 
 
-def awaiting_payment(user: User, *, limit: int = MAX_ROWS) -> list[PaymentRow]:
+def _awaiting(user: User) -> sa.Select | None:
     """Open finance tasks of the user's agencies with their pending tranche, oldest due first."""
     agencies = finance_agency_ids(user)
     if not agencies:
-        return []
+        return None
     pending = (
         sa.select(Disbursement.application_id, sa.func.min(Disbursement.id).label("id"))
         .where(Disbursement.status == "pending")
         .group_by(Disbursement.application_id)
         .subquery()
     )
-    rows = db.session.execute(
+    return (
         sa.select(StageTask, Application, Disbursement, BankAccount)
         .join(Application, Application.id == StageTask.application_id)
         .outerjoin(pending, pending.c.application_id == Application.id)
@@ -61,48 +66,72 @@ def awaiting_payment(user: User, *, limit: int = MAX_ROWS) -> list[PaymentRow]:
             StageTask.agency_id.in_(agencies),
         )
         .order_by(StageTask.due_dt, StageTask.id)
-        .limit(limit)
-    ).all()
-    return [PaymentRow(*row) for row in rows]
+    )
 
 
-def payment_list_xlsx(user: User, rows: list[PaymentRow]) -> bytes:
-    """The bank's list with decrypted account numbers; the export itself is audited."""
+def awaiting_payment(user: User, page: int | None = 1) -> Page:
+    """One page of the payments waiting for the user's agencies (``PAGE_ROWS`` to a page)."""
+    query = _awaiting(user)
+    if query is None:
+        return Page([], 1, 1, 0)
+    found = paged(query, page, PAGE_ROWS, rows=True)
+    return Page([PaymentRow(*row) for row in found.items], found.number, found.pages,
+                 found.total)
+
+
+def awaiting_total(user: User) -> int:
+    """The amount of every pending tranche waiting for the user's agencies (the whole list,
+    not the page)."""
+    query = _awaiting(user)
+    if query is None:
+        return 0
+    amounts = query.with_only_columns(Disbursement.amount).order_by(None).subquery()
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(amounts.c.amount), 0)))
+
+
+def every_awaiting_payment(user: User) -> Iterator[PaymentRow]:
+    """All the payments waiting for the user's agencies, fetched ``EXPORT_BATCH`` at a time."""
+    query = _awaiting(user)
+    if query is None:
+        return
+    for row in db.session.execute(query.execution_options(yield_per=EXPORT_BATCH)):
+        yield PaymentRow(*row)
+
+
+def payment_list_xlsx(user: User, rows: Iterator[PaymentRow]) -> bytes:
+    """The bank's list with decrypted account numbers, every row (a write-only workbook: one
+    row in memory at a time); the export itself is audited."""
     from openpyxl import Workbook  # loaded only when a workbook is read or written
+    from openpyxl.cell import WriteOnlyCell
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "daftar_bayar"
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("daftar_bayar")
     sheet.append(list(EXPORT_COLUMNS))
-    exported = []
+    exported: list[str] = []
+    total = 0
     for row in rows:
         if row.disbursement is None:
             continue
         account = row.account
-        sheet.append(
-            [
-                row.application.number,
-                row.application.applicant_name,
-                account.bank_name if account else "",
-                account.reveal_number() if account else "",
-                account.holder_name if account else "",
-                row.disbursement.amount,
-                row.disbursement.tranche_no,
-            ]
-        )
+        number = WriteOnlyCell(sheet, account.reveal_number() if account else "")
+        number.number_format = "@"  # keep leading zeros of account numbers
+        sheet.append([
+            row.application.number,
+            row.application.applicant_name,
+            account.bank_name if account else "",
+            number,
+            account.holder_name if account else "",
+            row.disbursement.amount,
+            row.disbursement.tranche_no,
+        ])
         exported.append(row.application.number)
-    for cell in sheet["D"]:
-        cell.number_format = "@"  # keep leading zeros of account numbers
+        total += row.disbursement.amount
     record(
         "payments.exported",
         actor=user,
         actor_role=FINANCE,
         object_type="payment_list",
-        summary={
-            "count": len(exported),
-            "applications": exported[:500],
-            "total": sum(r.disbursement.amount for r in rows if r.disbursement),
-        },
+        summary={"count": len(exported), "applications": exported[:500], "total": total},
     )
     buffer = io.BytesIO()
     workbook.save(buffer)
