@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -342,6 +342,18 @@ class QueueFilterForm(FlaskForm):
 
 class RevealNikForm(FlaskForm):
     pass
+
+
+class TransferResultsForm(FlaskForm):
+    """The payment list back from the bank, with each row's result filled in."""
+
+    file = FileField(_l("Daftar bayar berisi hasil transfer (XLSX atau CSV)"), validators=[
+        FileRequired(_l("Pilih berkas daftar bayar yang sudah diisi bank."))],
+        description=_l("Isi kolom Hasil dengan \"berhasil\" (beserta tanggal transfer dan "
+                       "referensi SP2D) atau \"gagal\" (beserta alasan dan batas perbaikan "
+                       "rekening). Baris yang kosong dilewati; berkas yang sama boleh diunggah "
+                       "lagi."),
+        render_kw={"accept": ".csv,.xlsx"})
 
 
 class NikReasonForm(FlaskForm):

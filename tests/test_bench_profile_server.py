@@ -8,10 +8,12 @@ WORKER = ('process 11:"python -m gunicorn";Thread.run (threading.py:982);'
           "ThreadWorker.handle (/v/lib/python3.11/site-packages/gunicorn/workers/gthread.py:553);"
           "Flask.wsgi_app (/v/lib/python3.11/site-packages/flask/app.py:1511);"
           "Flask.full_dispatch_request (/v/lib/python3.11/site-packages/flask/app.py:917)")
-SESSION = ";_before_request (/work/main/app/web.py:98);load_session_user (/work/main/app/accounts/sessions.py:48)"
+SESSION = (";_before_request (/work/main/app/web.py:98);"
+           "load_session_user (/work/main/app/accounts/sessions.py:48)")
 VIEW = (";Flask.dispatch_request (/v/lib/python3.11/site-packages/flask/app.py:902);"
         "form_step (/checkout/app/portal/apply_views.py:140)")
-AUDIT = ";update_answers (/checkout/app/applications/operations.py:131);record (/checkout/app/audit/operations.py:120)"
+AUDIT = (";update_answers (/checkout/app/applications/operations.py:131);"
+         "record (/checkout/app/audit/operations.py:120)")
 
 
 def test_library_frames_keep_their_package_and_ours_their_package_path():

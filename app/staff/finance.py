@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from app.accounts.models import User
 from app.accounts.roles import FINANCE
 from app.applications.models import Application, Disbursement, StageTask
+from app.applications.transfers import RESULT_COLUMNS
 from app.audit.operations import record
 from app.common.paging import Page, paged
 from app.extensions import db
@@ -106,7 +107,7 @@ def payment_list_xlsx(user: User, rows: Iterator[PaymentRow]) -> bytes:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("daftar_bayar")
-    sheet.append(list(EXPORT_COLUMNS))
+    sheet.append([*EXPORT_COLUMNS, *RESULT_COLUMNS])  # the bank fills in the results
     exported: list[str] = []
     total = 0
     for row in rows:

@@ -4,24 +4,48 @@ from __future__ import annotations
 
 import io
 
-from flask import render_template, request, send_file
+from flask import redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from app.applications import transfers
 from app.common.web import require
 from app.extensions import db
 from app.staff import finance
 from app.staff.blueprint import bp
 from app.staff.permissions import for_roles
-from forms.staff import RevealNikForm
+from forms.staff import RevealNikForm, TransferResultsForm
 
 
 @bp.route("/keuangan", endpoint="finance")
 @for_roles("finance")
 def finance_list():
+    return _finance_page()
+
+
+def _finance_page(results_form: TransferResultsForm | None = None,
+                  report: transfers.TransferReport | None = None, status: int = 200):
     page = finance.awaiting_payment(current_user, request.args.get("halaman", type=int))
     return render_template("staff/finance.html", rows=page.items, page=page,
                            amount=finance.awaiting_total(current_user) if page.total else 0,
-                           export_form=RevealNikForm())
+                           export_form=RevealNikForm(),
+                           results_form=results_form or TransferResultsForm(formdata=None),
+                           report=report), status
+
+
+@bp.route("/keuangan/hasil-transfer", methods=["GET", "POST"])
+@for_roles("finance")
+def finance_results():
+    """The bank's results: each filled row recorded as the case page would, one report. (A GET,
+    from reloading the report's address: the finance page.)"""
+    if request.method == "GET":
+        return redirect(url_for("staff.finance"))
+    form = TransferResultsForm()
+    if not form.validate_on_submit():
+        return _finance_page(form, status=422)
+    upload = form.file.data
+    report = transfers.import_results(current_user, upload.filename or "", upload.read())
+    db.session.commit()
+    return _finance_page(report=report, status=422 if report.error else 200)
 
 
 @bp.route("/keuangan/daftar-bayar", methods=["POST"])

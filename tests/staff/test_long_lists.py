@@ -16,8 +16,8 @@ import pytest
 
 from app.applications import operations
 from app.common.i18n import jakarta_today
-from app.extensions import db
 from app.common.paging import PAGE_SIZE
+from app.extensions import db
 from app.portal.views import TODO_SHOWN
 from tests.staff.conftest import login, nominate_guru
 from tests.support.programs import act, make_person
