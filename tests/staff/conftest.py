@@ -45,6 +45,20 @@ def nominate_guru(operator, *, name: str = "Ustadz Hasan", pupils: int = 25):
     return application
 
 
+def gurus_awaiting_payment(staff, count: int) -> list:
+    """``count`` guru ngaji nominated, verified and put in the decree by Kesra's head: each
+    waits at the first instalment for BPKAD's finance officer (``staff["finance"]``)."""
+    head = create_staff("approver", "KESRA")
+    waiting = []
+    for n in range(count):
+        application = nominate_guru(staff["operator"], name=f"Ustadz Bayar {n}")
+        act(application, "verify", staff["kesra"])
+        act(application, "approve", head)
+        assert application.stage == "instalment_1"
+        waiting.append(application)
+    return waiting
+
+
 @pytest.fixture
 def staff(db_session, programs):
     open_program("sanitren")

@@ -19,9 +19,7 @@ from app.applications.models import Disbursement
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.staff import finance
-from tests.staff.conftest import login, nominate_guru
-from tests.support.factories import create_staff
-from tests.support.programs import act
+from tests.staff.conftest import gurus_awaiting_payment, login
 
 pytestmark = pytest.mark.usefixtures("staff")
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -32,15 +30,7 @@ def three_waiting(staff, monkeypatch):
     """Three guru ngaji in the decree, each waiting for the first tranche; two to a page."""
     monkeypatch.setattr(finance, "PAGE_ROWS", 2)
     monkeypatch.setattr(finance, "EXPORT_BATCH", 2)  # the export reads in several batches
-    head = create_staff("approver", "KESRA")
-    waiting = []
-    for n in range(3):
-        application = nominate_guru(staff["operator"], name=f"Ustadz Bayar {n}")
-        act(application, "verify", staff["kesra"])
-        act(application, "approve", head)
-        assert application.stage == "instalment_1"
-        waiting.append(application)
-    return waiting
+    return gurus_awaiting_payment(staff, 3)
 
 
 def test_the_page_goes_page_by_page_with_the_whole_lists_count_and_amount(client, staff,

@@ -20,9 +20,8 @@ from openpyxl import load_workbook
 from app.applications.models import Application, Disbursement
 from app.common.i18n import jakarta_today
 from app.extensions import db
-from tests.staff.conftest import login, nominate_guru
+from tests.staff.conftest import gurus_awaiting_payment, login
 from tests.support.factories import create_staff
-from tests.support.programs import act
 
 pytestmark = pytest.mark.usefixtures("staff")
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -30,14 +29,7 @@ TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 @pytest.fixture
 def waiting(staff):
-    head = create_staff("approver", "KESRA")
-    found = []
-    for n in range(3):
-        application = nominate_guru(staff["operator"], name=f"Ustadz Transfer {n}")
-        act(application, "verify", staff["kesra"])
-        act(application, "approve", head)
-        found.append(application)
-    return found
+    return gurus_awaiting_payment(staff, 3)
 
 
 def _payment_list(client) -> list[list]:
