@@ -124,11 +124,19 @@ def _row(defn, form) -> dict:
     return row
 
 
-@bp.route("/operator/usulan", methods=["POST"], defaults={"key": None})
-@bp.route("/operator/<key>/usulan", methods=["POST"])
+def _back_to_page(defn):
+    """A GET on a form's address (the page after a refused POST, reloaded): the program's
+    page, not a 405."""
+    return redirect(url_for("portal.operator_program", key=defn.key))
+
+
+@bp.route("/operator/usulan", methods=["GET", "POST"], defaults={"key": None})
+@bp.route("/operator/<key>/usulan", methods=["GET", "POST"])
 @login_required
 def nominate(key: str | None):
     defn = _program_or_404(key)
+    if request.method == "GET":
+        return _back_to_page(defn)
     form = _nomination_form(defn)
     if form.validate_on_submit():
         earlier = repeats.earlier_nomination(current_user, form.nik.data)
@@ -153,11 +161,13 @@ def nominate(key: str | None):
     return _page(defn, form=form, status=422)
 
 
-@bp.route("/operator/unggah", methods=["POST"], defaults={"key": None})
-@bp.route("/operator/<key>/unggah", methods=["POST"])
+@bp.route("/operator/unggah", methods=["GET", "POST"], defaults={"key": None})
+@bp.route("/operator/<key>/unggah", methods=["GET", "POST"])
 @login_required
 def nominate_file(key: str | None):
     defn = _program_or_404(key)
+    if request.method == "GET":
+        return _back_to_page(defn)
     upload_form = NominationUploadForm()
     if not upload_form.validate_on_submit():
         return _page(defn, upload_form=upload_form, status=422)

@@ -69,6 +69,18 @@ def test_bad_file_is_refused_cleanly(client, operator):
     assert "Format berkas harus CSV atau XLSX." in response.get_data(as_text=True)
 
 
+def test_the_forms_addresses_reloaded_land_on_the_program_page(client, operator):
+    """After a refused upload or nomination the browser shows the form's address; reloading it
+    (a GET) answered 405. Now it lands on the program's page."""
+    login(client, operator)
+    for path in ("/portal/operator/unggah", "/portal/operator/usulan",
+                 "/portal/operator/guru_ngaji/unggah", "/portal/operator/guru_ngaji/usulan"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response.headers["Location"].endswith("/portal/operator/guru_ngaji"), path
+    assert client.get("/portal/operator/tidak_ada/unggah").status_code == 404
+
+
 def test_operator_completes_documents_and_submits_a_nomination(client, operator):
     login(client, operator)
     # every required answer of the declared form can travel in the file (tempat_mengajar)
