@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import joinedload
 
 from app.accounts import scopes, sessions
 from app.accounts.models import RoleAssignment, User
@@ -26,8 +27,15 @@ class AccountError(Refusal):
     """A refused account operation; the message is translated when read (``Refusal``)."""
 
 
+#: built once; the roles come in the same round trip (a login reads them for its landing page:
+#: the relationship's own ``selectin`` would be a second query at every login)
+_USER_BY_EMAIL = (sa.select(User).where(User.email == sa.bindparam("email"))
+                  .options(joinedload(User.roles)))
+
+
 def find_user_by_email(email: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    return db.session.execute(
+        _USER_BY_EMAIL, {"email": email.strip().lower()}).unique().scalar_one_or_none()
 
 
 def register_applicant(*, full_name: str, email: str, phone: str | None, password: str) -> User:
