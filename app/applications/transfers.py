@@ -40,7 +40,10 @@ RESULT_COLUMNS = ("Tanggal transfer", "Referensi SP2D", "Hasil (berhasil/gagal)"
 PAID_WORDS, FAILED_WORDS = {"berhasil", "sukses", "ok"}, {"gagal"}
 #: what a paid or failed result fires: the transition carrying this effect
 EFFECTS = {"paid": "record_tranche_paid", "failed": "record_transfer_failed"}
-MAX_ROWS = 20_000
+#: rows read from one file (a year's list is 17,810), and filled rows recorded from one upload:
+#: each is a transition in the request, and the request must end well within a worker's timeout
+MAX_ROWS = 50_000
+MAX_FILLED = 500
 
 
 class RowRefused(Exception):
@@ -80,6 +83,12 @@ def import_results(user: User, filename: str, content: bytes) -> TransferReport:
     if len(rows) > MAX_ROWS:
         report.error = _("Berkas berisi lebih dari %(max)s baris; bagi menjadi beberapa berkas.",
                          max=MAX_ROWS)
+        return report
+    filled = sum(bool((row.get(RESULT) or "").strip()) for row in rows)
+    if filled > MAX_FILLED:
+        report.error = _("Berkas berisi %(n)s baris dengan hasil terisi; paling banyak %(max)s "
+                         "per unggahan. Bagi menjadi beberapa berkas (baris yang sudah tercatat "
+                         "dilewati).", n=filled, max=MAX_FILLED)
         return report
     for line, row in enumerate(rows, start=2):  # row 1 is the header
         report.rows.append(_one(user, line, row))

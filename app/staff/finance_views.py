@@ -29,7 +29,7 @@ def _finance_page(results_form: TransferResultsForm | None = None,
                            amount=finance.awaiting_total(current_user) if page.total else 0,
                            export_form=RevealNikForm(),
                            results_form=results_form or TransferResultsForm(formdata=None),
-                           report=report), status
+                           max_filled=transfers.MAX_FILLED, report=report), status
 
 
 @bp.route("/keuangan/hasil-transfer", methods=["GET", "POST"])

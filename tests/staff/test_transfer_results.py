@@ -125,3 +125,25 @@ def test_another_agencys_finance_officer_records_nothing(client, staff, waiting)
     html = _upload(other, [header, rows[0]]).get_data(as_text=True)
     assert f"{rows[0][0]} tidak sedang menunggu transfer." in html
     assert all(_state(a)[0] == "instalment_1" for a in waiting)
+
+
+def test_too_many_filled_rows_for_one_upload_are_refused_whole(client, staff, waiting,
+                                                               monkeypatch):
+    """Each filled row is a transition inside the request: past ``MAX_FILLED`` the file is
+    refused before anything is recorded, with how many rows it holds and what to do."""
+    from app.applications import transfers
+
+    monkeypatch.setattr(transfers, "MAX_FILLED", 2)
+    login(client, staff["finance"])
+    header, *rows = _payment_list(client)
+    for row in rows:
+        row[7:10] = [jakarta_today().isoformat(), "SP2D-7", "berhasil"]
+    refused = _upload(client, [header, *rows])
+    assert refused.status_code == 422
+    assert "Berkas berisi 3 baris dengan hasil terisi; paling banyak 2 per unggahan." in (
+        refused.get_data(as_text=True))
+    assert all(_state(a)[0] == "instalment_1" for a in waiting)
+    rows[2][9] = ""  # one left blank: two filled rows go through
+    assert _upload(client, [header, *rows]).status_code == 200
+    assert sorted(_state(a)[0] for a in waiting) == ["instalment_1", "instalment_2",
+                                                      "instalment_2"]
