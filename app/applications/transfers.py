@@ -115,7 +115,9 @@ def _one(user: User, line: int, row: dict[str, str]) -> TransferRow:
                                 number=number))
         _check_pending(application, tranche)
         transition = _transition(application, outcome)
-        fields = {spec.name: _value(spec.type, row.get(FIELD_COLUMNS.get(spec.name, ""), ""))
+        # a field the file has no column for stays empty: the engine names it as missing
+        fields = {spec.name: _value(spec.type, row.get(FIELD_COLUMNS[spec.name], "")
+                                    if spec.name in FIELD_COLUMNS else "")
                   for spec in transition.requires_fields}
         reason = (row.get(REASON) or "").strip() or None
         with db.session.begin_nested():
