@@ -54,6 +54,7 @@ def test_the_old_correction_leads_the_dashboards_to_do_list(client, crowded):
     todo = _section(html, 'id="todo-title"', 'id="apps-title"')
     assert returned.number in todo, "a correction is on the to-do list however old it is"
     assert todo.index(returned.number) < todo.index("Draf belum dikirim"), "corrections first"
+    assert "Ustadz Hasan" in todo and f"Ustadz Nomor {NEWER - 1}" in todo, "whom each is for"
     assert todo.count('class="card todo ') == TODO_SHOWN
     waiting = NEWER + 1 - TODO_SHOWN
     assert f"Dan {waiting} permohonan lain menunggu tindakan Anda." in todo
