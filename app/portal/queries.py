@@ -281,34 +281,39 @@ def office_stage_counts(user: User, program_key: str) -> dict[str, int]:
         .group_by(Application.stage)).all())
 
 
-#: the order of the dashboard's to-do list: corrections first (they have a deadline)
-_ACTION_ORDER = {"revision": 0, "action": 1, "draft": 2}
-
-
-def awaiting_me(user: User, extra: sa.ColumnElement[bool] | None = None,
-                ) -> list[tuple[Application, ProgramDefinition, dict]]:
-    """Every open application of the user's side where the applicant acts now, however old
-    (the dashboard's recent page is not where a correction may hide): the stages are read
-    from each application's pinned definition, corrections first."""
-    where = sa.and_(mine_clause(user), _OPEN, *([extra] if extra is not None else []))
+def awaiting_me(user: User, limit: int) -> tuple[list[tuple[Application, ProgramDefinition,
+                                                                  dict]], int]:
+    """The open applications of the user's side where the applicant acts now, however old (the
+    dashboard's recent page is not where a correction may hide), and how many there are: the
+    stages are read from each application's pinned definition; corrections first (they have a
+    deadline), then other steps, then drafts, newest first within each, ``limit`` of them."""
+    where = sa.and_(mine_clause(user), _OPEN)
     versions = db.session.execute(
         sa.select(Application.program_key, Application.definition_version).where(where)
         .distinct()).all()
-    pinned = {}
+    pinned: dict[tuple[str, int], ProgramDefinition] = {}
+    at_stage, ranks = [], []
     for key, version in versions:
         defn = registry().pinned(key, version)
         stages = [s.key for s in defn.stages if s.actor == "applicant" and not s.terminal]
-        if stages:
-            pinned[(key, version)] = (defn, stages)
+        if not stages:
+            continue
+        pinned[(key, version)] = defn
+        this = sa.and_(Application.program_key == key, Application.definition_version == version)
+        at_stage.append(sa.and_(this, Application.stage.in_(stages)))
+        corrections = [s for s in stages if s in defn.revision_stages]
+        if corrections:
+            ranks.append((sa.and_(this, Application.stage.in_(corrections)), 0))
+        ranks.append((sa.and_(this, Application.stage == defn.initial_stage), 2))
     if not pinned:
-        return []
-    rows = db.session.scalars(sa.select(Application).where(where, sa.or_(*(
-        sa.and_(Application.program_key == key, Application.definition_version == version,
-                Application.stage.in_(stages))
-        for (key, version), (_defn, stages) in pinned.items()))).order_by(Application.id.desc()))
-    found = [(a, pinned[(a.program_key, a.definition_version)][0], needs_action(user, a))
-             for a in rows]
-    return sorted([row for row in found if row[2]], key=lambda row: _ACTION_ORDER[row[2]["kind"]])
+        return [], 0
+    query = sa.select(Application).where(where, sa.or_(*at_stage))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(query.order_by(sa.case(*ranks, else_=1), Application.id.desc())
+                              .limit(limit))
+    found = [(a, pinned[(a.program_key, a.definition_version)]) for a in rows]
+    return [(a, defn, need) for a, defn in found
+            if (need := needs_action(user, a)) is not None], total
 
 
 def stage_tone(defn: ProgramDefinition, application: Application) -> str:

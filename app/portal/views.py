@@ -51,11 +51,11 @@ TODO_SHOWN = 20
 @login_required
 def dashboard():
     page = queries.my_applications(current_user, request.args.get("halaman", type=int))
-    actions = queries.awaiting_me(current_user)
+    actions, waiting = queries.awaiting_me(current_user, TODO_SHOWN)
     return render_template(
         "portal/dashboard.html", page=page,
         rows=[(a, workflow.definition_of(a)) for a in page.items],
-        actions=actions[:TODO_SHOWN], more_actions=max(0, len(actions) - TODO_SHOWN),
+        actions=actions, more_actions=max(0, waiting - len(actions)),
         organizations=queries.my_organizations(current_user),
         person=db.session.get(Person, current_user.person_id) if current_user.person_id else None,
         reports=queries.due_reports(current_user), unread=unread_count(current_user),
