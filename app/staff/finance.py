@@ -44,8 +44,9 @@ def finance_agency_ids(user: User) -> list[int]:
     return sorted({r.agency_id for r in user.roles if r.role == FINANCE and r.agency_id})
 
 
-def _awaiting(user: User) -> sa.Select | None:
-    """Open finance tasks of the user's agencies with their pending tranche, oldest due first."""
+def _awaiting(user: User, program: str | None = None) -> sa.Select | None:
+    """Open finance tasks of the user's agencies with their pending tranche, oldest due first;
+    ``program``: of that program only (a bank list and its SP2D are per program)."""
     agencies = finance_agency_ids(user)
     if not agencies:
         return None
@@ -66,13 +67,23 @@ def _awaiting(user: User) -> sa.Select | None:
             StageTask.role == FINANCE,
             StageTask.agency_id.in_(agencies),
         )
+        .where(*([Application.program_key == program] if program else []))
         .order_by(StageTask.due_dt, StageTask.id)
     )
 
 
-def awaiting_payment(user: User, page: int | None = 1) -> Page:
-    """One page of the payments waiting for the user's agencies (``PAGE_ROWS`` to a page)."""
+def awaiting_programs(user: User) -> list[str]:
+    """The programs with payments waiting for the user's agencies (the page's filter)."""
     query = _awaiting(user)
+    if query is None:
+        return []
+    keys = query.with_only_columns(Application.program_key).order_by(None).distinct()
+    return sorted(db.session.scalars(keys))
+
+
+def awaiting_payment(user: User, page: int | None = 1, program: str | None = None) -> Page:
+    """One page of the payments waiting for the user's agencies (``PAGE_ROWS`` to a page)."""
+    query = _awaiting(user, program)
     if query is None:
         return Page([], 1, 1, 0)
     found = paged(query, page, PAGE_ROWS, rows=True)
@@ -80,26 +91,27 @@ def awaiting_payment(user: User, page: int | None = 1) -> Page:
                  found.total)
 
 
-def awaiting_total(user: User) -> int:
+def awaiting_total(user: User, program: str | None = None) -> int:
     """The amount of every pending tranche waiting for the user's agencies (the whole list,
     not the page)."""
-    query = _awaiting(user)
+    query = _awaiting(user, program)
     if query is None:
         return 0
     amounts = query.with_only_columns(Disbursement.amount).order_by(None).subquery()
     return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(amounts.c.amount), 0)))
 
 
-def every_awaiting_payment(user: User) -> Iterator[PaymentRow]:
+def every_awaiting_payment(user: User, program: str | None = None) -> Iterator[PaymentRow]:
     """All the payments waiting for the user's agencies, fetched ``EXPORT_BATCH`` at a time."""
-    query = _awaiting(user)
+    query = _awaiting(user, program)
     if query is None:
         return
     for row in db.session.execute(query.execution_options(yield_per=EXPORT_BATCH)):
         yield PaymentRow(*row)
 
 
-def payment_list_xlsx(user: User, rows: Iterator[PaymentRow]) -> bytes:
+def payment_list_xlsx(user: User, rows: Iterator[PaymentRow],
+                      program: str | None = None) -> bytes:
     """The bank's list with decrypted account numbers, every row (a write-only workbook: one
     row in memory at a time); the export itself is audited."""
     from openpyxl import Workbook  # loaded only when a workbook is read or written
@@ -132,6 +144,7 @@ def payment_list_xlsx(user: User, rows: Iterator[PaymentRow]) -> bytes:
         actor=user,
         actor_role=FINANCE,
         object_type="payment_list",
+        program_key=program,
         summary={"count": len(exported), "applications": exported[:500], "total": total},
     )
     buffer = io.BytesIO()

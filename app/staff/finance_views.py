@@ -24,9 +24,15 @@ def finance_list():
 
 def _finance_page(results_form: TransferResultsForm | None = None,
                   report: transfers.TransferReport | None = None, status: int = 200):
-    page = finance.awaiting_payment(current_user, request.args.get("halaman", type=int))
+    programs = finance.awaiting_programs(current_user)
+    program = request.args.get("program") or None
+    program = program if program in programs else None  # gone, or typed: the whole list
+    page = finance.awaiting_payment(current_user, request.args.get("halaman", type=int),
+                                    program)
     return render_template("staff/finance.html", rows=page.items, page=page,
-                           amount=finance.awaiting_total(current_user) if page.total else 0,
+                           programs=programs, program=program,
+                           amount=finance.awaiting_total(current_user, program)
+                           if page.total else 0,
                            export_form=RevealNikForm(),
                            results_form=results_form or TransferResultsForm(formdata=None),
                            max_filled=transfers.MAX_FILLED, report=report), status
@@ -52,13 +58,16 @@ def finance_results():
 @for_roles("finance")
 def finance_export():
     require(RevealNikForm().validate_on_submit(), hide=False)
-    content = finance.payment_list_xlsx(current_user,
-                                         finance.every_awaiting_payment(current_user))
+    program = request.form.get("program") or None
+    if program not in finance.awaiting_programs(current_user):
+        program = None  # gone meanwhile, or typed: the whole list
+    content = finance.payment_list_xlsx(
+        current_user, finance.every_awaiting_payment(current_user, program), program)
     db.session.commit()
     response = send_file(
         io.BytesIO(content),
         as_attachment=True,
-        download_name="daftar-bayar.xlsx",
+        download_name=f"daftar-bayar-{program}.xlsx" if program else "daftar-bayar.xlsx",
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response.headers["Cache-Control"] = "no-store"

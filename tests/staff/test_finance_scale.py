@@ -66,3 +66,35 @@ def test_the_banks_list_holds_every_payment_not_only_the_page(client, staff, thr
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "payments.exported"))
     assert event.summary["count"] == 3
     assert event.summary["total"] == sum(r[5] for r in rows)
+
+
+def test_the_list_and_the_banks_list_narrow_to_one_program(client, staff, three_waiting):
+    """A bank list and its SP2D are per program: the officer picks one, and the page, the
+    total and the download follow; a program typed into the address is ignored, not an
+    error."""
+    from tests.staff.test_bulk_finance_dashboard import approved_sanitren
+
+    _, sanitren = approved_sanitren(staff)
+    login(client, staff["finance"])
+    both = client.get("/staf/keuangan").get_data(as_text=True)
+    assert '<option value="sanitren">' in both and '<option value="guru_ngaji">' in both
+    assert "4 pembayaran menunggu transfer" in both
+    only = client.get("/staf/keuangan?program=sanitren").get_data(as_text=True)
+    assert "1 pembayaran menunggu transfer, seluruhnya Rp91.000.000." in only
+    assert sanitren.number in only and three_waiting[0].number not in only
+    assert '<input type="hidden" name="program" value="sanitren">' in only
+    token = TOKEN.search(only).group(1)
+    response = client.post("/staf/keuangan/daftar-bayar",
+                           data={"csrf_token": token, "program": "sanitren"})
+    assert "daftar-bayar-sanitren.xlsx" in response.headers["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == [sanitren.number]
+    event = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "payments.exported")).all()[-1]
+    assert event.program_key == "sanitren" and event.summary["count"] == 1
+    odd = client.get("/staf/keuangan?program=%3Cx%3E")
+    assert odd.status_code == 200 and "4 pembayaran menunggu transfer" in odd.get_data(
+        as_text=True)
+    forged = client.post("/staf/keuangan/daftar-bayar",
+                         data={"csrf_token": token, "program": "../../etc"})
+    assert forged.headers["Content-Disposition"].endswith('filename=daftar-bayar.xlsx')
