@@ -12,14 +12,18 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from app.applications.models import Application, ApplicationIdentifier, DuplicateFlag
+from app.applications.models import (
+    CLOSED_OUTCOMES,
+    Application,
+    ApplicationIdentifier,
+    DuplicateFlag,
+)
 from app.applications.parties import Parties, identifiers_of
 from app.extensions import db
 from app.programs.registry import registry
 from workflows import ProgramDefinition
 
 UNSUCCESSFUL = ("rejected", "withdrawn")
-CLOSED = ("rejected", "withdrawn", "completed")
 LABELS = {
     "nik": "NIK",
     "kk": "nomor KK",
@@ -117,7 +121,7 @@ def in_scope(scope: str, other: Other, application: Application) -> bool:
     if scope == "school_year":
         return other.school_year == application.school_year
     if scope == "active":
-        return other.outcome not in CLOSED
+        return other.outcome not in CLOSED_OUTCOMES
     return True  # "ever"
 
 

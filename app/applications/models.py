@@ -10,6 +10,8 @@ from app.db import BigId, JSONType, utcnow
 from app.extensions import db
 
 OUTCOMES = ("approved", "rejected", "withdrawn", "completed")
+#: the outcomes that end an application (an approved one still has steps: agreement, payment)
+CLOSED_OUTCOMES = ("rejected", "withdrawn", "completed")
 DISBURSEMENT_STATUSES = ("pending", "sent", "failed")
 REPORT_STATUSES = ("due", "submitted", "accepted", "returned")
 IDENTIFIER_KINDS = ("nik", "kk", "nisn", "nspp", "ahu", "nib", "npsn", "bank")
@@ -87,7 +89,7 @@ class Application(db.Model):
 
     @property
     def is_closed(self) -> bool:
-        return self.outcome in ("rejected", "withdrawn", "completed")
+        return self.outcome in CLOSED_OUTCOMES
 
     @property
     def school_npsn(self) -> str | None:

@@ -106,14 +106,15 @@ def _one(user: User, line: int, row: dict[str, str]) -> TransferRow:
             raise RowRefused(_l("Hasil harus \"berhasil\" atau \"gagal\"."))
         application = _application(user, number)
         tranche = _tranche_of(row)
-        if _already_recorded(application, tranche, outcome):
+        attempts = _attempts(application, tranche)
+        if _already_recorded(application, attempts, outcome):
             return TransferRow(line, number, "already",
                                _("Angsuran ini sudah tercatat sebelumnya; tidak dicatat lagi."),
                                application.id)
         if not can_work_task(user, open_task(application)):
             raise RowRefused(_l("Permohonan %(number)s tidak sedang menunggu transfer.",
                                 number=number))
-        _check_pending(application, tranche)
+        _check_pending(application, tranche, attempts)
         transition = _transition(application, outcome)
         # a field the file has no column for stays empty: the engine names it as missing
         fields = {spec.name: _value(spec.type, row.get(FIELD_COLUMNS[spec.name], "")
@@ -155,10 +156,10 @@ def _attempts(application: Application, tranche: int) -> list[Disbursement]:
         .order_by(Disbursement.attempt)))
 
 
-def _already_recorded(application: Application, tranche: int, outcome: str) -> bool:
+def _already_recorded(application: Application, attempts: list[Disbursement],
+                      outcome: str) -> bool:
     """The same file again: the tranche was sent, or (a failure) its last attempt failed and
     the recipient is correcting the account, so the new attempt is not yet the bank's."""
-    attempts = _attempts(application, tranche)
     if any(d.status == "sent" for d in attempts):
         return True
     return (outcome == "failed" and len(attempts) >= 2 and attempts[-2].status == "failed"
@@ -166,9 +167,10 @@ def _already_recorded(application: Application, tranche: int, outcome: str) -> b
             workflow.definition_of(application).revision_stages)
 
 
-def _check_pending(application: Application, tranche: int) -> None:
+def _check_pending(application: Application, tranche: int,
+                   attempts: list[Disbursement]) -> None:
     """The row's tranche is the one waiting now (not a later one, not one that never was)."""
-    if not any(d.status == "pending" for d in _attempts(application, tranche)):
+    if not any(d.status == "pending" for d in attempts):
         raise RowRefused(_l("Permohonan ini tidak punya angsuran %(n)s yang menunggu transfer.",
                             n=tranche))
     first_pending = db.session.scalar(sa.select(sa.func.min(Disbursement.tranche_no)).where(

@@ -22,7 +22,13 @@ from app.agencies.models import Agency
 from app.applications import duplicates, effects, notices, repeat_limits
 from app.applications.eligibility import assess, passed
 from app.applications.facts import gather, window_facts
-from app.applications.models import Application, Decision, Document, StageTask
+from app.applications.models import (
+    CLOSED_OUTCOMES,
+    Application,
+    Decision,
+    Document,
+    StageTask,
+)
 from app.applications.parties import Parties
 from app.applications.permissions import (
     is_applicant_of,
@@ -202,7 +208,7 @@ def _move(
         values["eligibility"] = eligibility
     if plan.returned_from is not None:
         values["returned_from"] = plan.returned_from
-    if plan.outcome in ("rejected", "withdrawn", "completed"):
+    if plan.outcome in CLOSED_OUTCOMES:
         values["closed_dt"] = now
     if plan.transition.submits and application.submitted_dt is None:
         values["submitted_dt"] = now  # the first submission; a resubmission keeps it

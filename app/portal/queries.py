@@ -14,7 +14,14 @@ from app.agencies.models import Agency
 from app.applications import workflow
 from app.applications.eligibility import precheck
 from app.applications.grounds import grounds_by_decision
-from app.applications.models import Application, Disbursement, Document, Report, StageTask
+from app.applications.models import (
+    CLOSED_OUTCOMES,
+    Application,
+    Disbursement,
+    Document,
+    Report,
+    StageTask,
+)
 from app.applications.permissions import nominating_office_clause
 from app.applications.queries import applicant_kind as applicant_kind
 from app.applications.queries import open_task as open_task
@@ -253,9 +260,10 @@ def mine_clause(user: User) -> sa.ColumnElement[bool]:
                   nominating_office_clause(user))
 
 
-#: what ``Application.is_closed`` says, as a WHERE clause
-_OPEN = sa.or_(Application.outcome.is_(None),
-               Application.outcome.not_in(("rejected", "withdrawn", "completed")))
+#: ``not Application.is_closed`` as a WHERE clause
+_OPEN = sa.or_(Application.outcome.is_(None), Application.outcome.not_in(CLOSED_OUTCOMES))
+
+
 def my_applications(user: User, page: int | None = 1) -> Page:
     """The user's applications, newest first, one page at a time."""
     return paged(sa.select(Application).where(mine_clause(user))

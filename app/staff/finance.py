@@ -81,6 +81,13 @@ def awaiting_programs(user: User) -> list[str]:
     return sorted(db.session.scalars(keys))
 
 
+def chosen_program(programs: list[str], value: str | None) -> str | None:
+    """The program a page or form asks for, if it is one of ``programs`` (those with payments
+    waiting: ``awaiting_programs``); anything else (gone meanwhile, or typed) means the whole
+    list."""
+    return value if value and value in programs else None
+
+
 def awaiting_payment(user: User, page: int | None = 1, program: str | None = None) -> Page:
     """One page of the payments waiting for the user's agencies (``PAGE_ROWS`` to a page)."""
     query = _awaiting(user, program)

@@ -25,8 +25,7 @@ def finance_list():
 def _finance_page(results_form: TransferResultsForm | None = None,
                   report: transfers.TransferReport | None = None, status: int = 200):
     programs = finance.awaiting_programs(current_user)
-    program = request.args.get("program") or None
-    program = program if program in programs else None  # gone, or typed: the whole list
+    program = finance.chosen_program(programs, request.args.get("program"))
     page = finance.awaiting_payment(current_user, request.args.get("halaman", type=int),
                                     program)
     return render_template("staff/finance.html", rows=page.items, page=page,
@@ -58,9 +57,8 @@ def finance_results():
 @for_roles("finance")
 def finance_export():
     require(RevealNikForm().validate_on_submit(), hide=False)
-    program = request.form.get("program") or None
-    if program not in finance.awaiting_programs(current_user):
-        program = None  # gone meanwhile, or typed: the whole list
+    program = finance.chosen_program(finance.awaiting_programs(current_user),
+                                     request.form.get("program"))
     content = finance.payment_list_xlsx(
         current_user, finance.every_awaiting_payment(current_user, program), program)
     db.session.commit()
